@@ -1,0 +1,14 @@
+//! # callrecords
+//!
+//! The fastest and most trustworthy way to ingest Microsoft Graph call records.
+//!
+//! (Crate docs are filled in as the layers land.)
+
+mod arch;
+mod error;
+pub mod tokenizer;
+pub mod value;
+
+pub use arch::Backend;
+pub use error::{Category, Error, ErrorKind};
+pub use value::{Duration, JsonStr, Timestamp, ValueError, ValueErrorKind};

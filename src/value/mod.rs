@@ -1,0 +1,113 @@
+//! Value parsers that work in place on raw byte slices: durations, timestamps, numbers and strings.
+//!
+//! Nothing here allocates, except the string decoders that say so.
+
+mod duration;
+mod number;
+mod string;
+mod timestamp;
+
+pub use duration::Duration;
+pub use number::{parse_f64, parse_i32, parse_i64, FloatValue};
+pub use string::JsonStr;
+pub use timestamp::Timestamp;
+
+use core::fmt;
+
+/// Why a value could not be parsed. Each rejected form has its own kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ValueErrorKind {
+    // ---- shared ----
+    /// The input was empty.
+    Empty,
+    /// Bytes followed a complete value.
+    TrailingBytes,
+    /// A whitespace byte inside the value.
+    Whitespace,
+    /// The value does not fit the target type.
+    Overflow,
+    /// An unexpected byte.
+    UnexpectedByte,
+    /// The JSON value had the wrong type for the field (for example a number where a string belongs).
+    WrongType,
+    // ---- durations ----
+    /// The `P` designator was missing.
+    MissingP,
+    /// A duration with years, months or weeks, which have no fixed length.
+    NotFixedLength,
+    /// `P` or `PT` with no component after it.
+    NoComponents,
+    /// A fraction with no digits before (`PT.5S`) or after (`PT1.S`) the point.
+    BadFraction,
+    /// A comma used as the decimal separator.
+    CommaDecimal,
+    /// A lowercase designator such as `pt1s`.
+    LowercaseDesignator,
+    /// Units out of order or repeated.
+    UnitOrder,
+    /// A number with no unit designator after it.
+    MissingUnit,
+    /// A fraction on a unit other than seconds.
+    FractionNotOnSeconds,
+    // ---- timestamps ----
+    /// The date or time did not have the `YYYY-MM-DDTHH:MM:SS` shape.
+    BadTimestampShape,
+    /// A month, day, hour, minute or second out of range (including day 31 of a 30-day month).
+    FieldOutOfRange,
+    /// The offset was missing or malformed (must be `Z` or `±HH:MM`).
+    BadOffset,
+    /// More than 12 fractional digits.
+    FractionTooLong,
+    // ---- numbers ----
+    /// Not a number in JSON syntax.
+    InvalidNumber,
+    /// A fraction or exponent in an integer field.
+    NotAnInteger,
+    // ---- strings ----
+    /// A backslash escape that JSON does not define.
+    InvalidEscape,
+    /// A `\u` escape of a surrogate without its pair.
+    LoneSurrogate,
+    /// The decoded bytes are not valid UTF-8.
+    InvalidUtf8,
+}
+
+impl fmt::Display for ValueErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+/// A value that could not be parsed: the kind and the byte offset within the value's raw text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ValueError {
+    kind: ValueErrorKind,
+    offset: usize,
+}
+
+impl ValueError {
+    /// Builds an error of `kind` at `offset` within the value's text.
+    #[cold]
+    pub const fn new(kind: ValueErrorKind, offset: usize) -> Self {
+        ValueError { kind, offset }
+    }
+
+    /// What was wrong.
+    pub const fn kind(&self) -> ValueErrorKind {
+        self.kind
+    }
+
+    /// Byte offset within the value's raw text (for a string, counted after the opening quote).
+    pub const fn offset(&self) -> usize {
+        self.offset
+    }
+}
+
+impl fmt::Display for ValueError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at byte {}", self.kind, self.offset)
+    }
+}
+
+impl std::error::Error for ValueError {}
