@@ -245,7 +245,13 @@ impl Error {
         let to = line_end.min(at + 40);
         let text: String = input[from..to]
             .iter()
-            .map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '.' })
+            .map(|&b| {
+                if (0x20..0x7f).contains(&b) {
+                    b as char
+                } else {
+                    '.'
+                }
+            })
             .collect();
         format!("{text}\n{}^", " ".repeat(at - from))
     }

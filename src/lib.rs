@@ -6,6 +6,7 @@
 
 mod arch;
 mod error;
+pub mod generate;
 pub mod tokenizer;
 pub mod value;
 

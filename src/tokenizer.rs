@@ -83,7 +83,10 @@ impl<'a> Tokenizer<'a> {
     /// A cursor at the start of `input` that reuses `scratch`'s buffers.
     pub fn with_scratch(input: &'a [u8], scratch: Scratch, depth_limit: usize) -> Self {
         let _ = depth_limit;
-        Tokenizer { _input: input, _scratch: scratch }
+        Tokenizer {
+            _input: input,
+            _scratch: scratch,
+        }
     }
 
     /// Ends the cursor and hands back its buffers for reuse.

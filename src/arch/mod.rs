@@ -76,3 +76,79 @@ pub(crate) struct Carry {
 
 /// The first stage-1 error seen so far, if any.
 pub(crate) type Stage1Error = Option<(ErrorKind, usize)>;
+
+/// Bytes of input indexed per window. The window's structural index (at most one `u32` per input
+/// byte, typically one per 6 to 10 bytes) and its backslash bitmap (1 bit per byte) stay in cache.
+pub(crate) const WINDOW_BYTES: usize = 64 * 1024;
+
+/// The stage-1 driver: indexes consecutive windows of one input, carrying state between them.
+///
+/// (Interim: drives the naive oracle. The stage-1 helper replaces the body with the block
+/// backends; the interface stays.)
+#[derive(Debug)]
+pub(crate) struct Indexer {
+    backend: Backend,
+    carry: Carry,
+    /// First stage-1 error seen so far (absolute offset); sticky across windows.
+    error: Stage1Error,
+    utf8_checked: bool,
+}
+
+impl Indexer {
+    /// A fresh indexer using `backend`.
+    pub(crate) fn new(backend: Backend) -> Self {
+        Indexer {
+            backend,
+            carry: Carry::default(),
+            error: None,
+            utf8_checked: false,
+        }
+    }
+
+    /// The backend in use.
+    pub(crate) fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Indexes the window `input[start..min(start + WINDOW_BYTES, input.len())]` into `out`
+    /// (clearing it first). `start` must be where the previous call's window ended (0 at first).
+    ///
+    /// Returns the first stage-1 error at or before the end of this window, if any.
+    pub(crate) fn index_window(
+        &mut self,
+        input: &[u8],
+        start: usize,
+        out: &mut Window,
+    ) -> Stage1Error {
+        let end = input.len().min(start.saturating_add(WINDOW_BYTES));
+        let bytes = input.get(start..end).unwrap_or(&[]);
+        out.structurals.clear();
+        out.backslashes.clear();
+        out.backslashes.resize(bytes.len().div_ceil(64), 0);
+        out.start = start;
+        out.end = end;
+        naive::index_range(
+            bytes,
+            start,
+            &mut self.carry,
+            &mut out.structurals,
+            &mut out.backslashes,
+            &mut self.error,
+        );
+        if !self.utf8_checked {
+            self.utf8_checked = true;
+            if let Err(e) = core::str::from_utf8(input) {
+                let at = e.valid_up_to();
+                if self.error.is_none_or(|(_, first)| at < first) {
+                    self.error = Some((ErrorKind::InvalidUtf8, at));
+                }
+            }
+        }
+        self.error.filter(|&(_, at)| at < end)
+    }
+}
+
+/// The backend chosen for this CPU (interim: always scalar).
+pub(crate) fn detected() -> Backend {
+    Backend::Scalar
+}

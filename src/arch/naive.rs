@@ -1,7 +1,7 @@
 //! The byte-at-a-time oracle for stage 1: slow, obviously correct, and the definition every backend is
 //! tested against. See the module docs of [`crate::arch`] for the structural set.
 
-use super::Stage1Error;
+use super::{Carry, Stage1Error};
 use crate::error::ErrorKind;
 
 /// Output of the oracle over a whole input.
@@ -12,52 +12,29 @@ pub(crate) struct NaiveIndex {
     pub(crate) error: Stage1Error,
 }
 
-const fn is_op(b: u8) -> bool {
+pub(crate) const fn is_op(b: u8) -> bool {
     matches!(b, b'{' | b'}' | b'[' | b']' | b':' | b',')
 }
 
-const fn is_ws(b: u8) -> bool {
+pub(crate) const fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
-/// Indexes `input` one byte at a time.
+/// Indexes all of `input` one byte at a time, UTF-8 included.
 pub(crate) fn index(input: &[u8]) -> NaiveIndex {
     let mut out = NaiveIndex {
         backslashes: vec![0; input.len().div_ceil(64)],
         ..NaiveIndex::default()
     };
-    let mut in_string = false;
-    let mut backslash_run = 0usize;
-    // What the previous byte was, for scalar starts: true when it ends a token
-    // (whitespace, operator, real quote) or there is none.
-    let mut prev_breaks = true;
-    for (i, &b) in input.iter().enumerate() {
-        if b == b'\\' {
-            out.backslashes[i / 64] |= 1 << (i % 64);
-        }
-        let real_quote = b == b'"' && backslash_run % 2 == 0;
-        if real_quote {
-            out.structurals.push(i as u32);
-            in_string = !in_string;
-            prev_breaks = true;
-        } else if in_string {
-            if b < 0x20 && out.error.is_none() {
-                out.error = Some((ErrorKind::ControlCharacterInString, i));
-            }
-            prev_breaks = false;
-        } else if is_op(b) {
-            out.structurals.push(i as u32);
-            prev_breaks = true;
-        } else if is_ws(b) {
-            prev_breaks = true;
-        } else {
-            if prev_breaks {
-                out.structurals.push(i as u32);
-            }
-            prev_breaks = false;
-        }
-        backslash_run = if b == b'\\' { backslash_run + 1 } else { 0 };
-    }
+    let mut carry = Carry::default();
+    index_range(
+        input,
+        0,
+        &mut carry,
+        &mut out.structurals,
+        &mut out.backslashes,
+        &mut out.error,
+    );
     if let Err(e) = core::str::from_utf8(input) {
         let at = e.valid_up_to();
         if out.error.is_none_or(|(_, first)| at < first) {
@@ -65,4 +42,53 @@ pub(crate) fn index(input: &[u8]) -> NaiveIndex {
         }
     }
     out
+}
+
+/// Indexes `bytes`, which start at absolute offset `base`, continuing from `carry`. Does not check
+/// UTF-8. `backslashes` must hold `bytes.len().div_ceil(64)` zeroed words.
+pub(crate) fn index_range(
+    bytes: &[u8],
+    base: usize,
+    carry: &mut Carry,
+    structurals: &mut Vec<u32>,
+    backslashes: &mut [u64],
+    error: &mut Stage1Error,
+) {
+    let mut in_string = carry.in_string;
+    let mut escaped = carry.escaped;
+    // True when the previous byte ends a token (whitespace, operator, real quote) or there is none.
+    let mut prev_breaks = !carry.prev_scalar;
+    for (i, &b) in bytes.iter().enumerate() {
+        let at = base + i;
+        if b == b'\\' {
+            backslashes[i / 64] |= 1 << (i % 64);
+        }
+        let real_quote = b == b'"' && !escaped;
+        if real_quote {
+            structurals.push(at as u32);
+            in_string = !in_string;
+            prev_breaks = true;
+        } else if in_string {
+            if b < 0x20 && error.is_none() {
+                *error = Some((ErrorKind::ControlCharacterInString, at));
+            }
+            prev_breaks = false;
+        } else if is_op(b) {
+            structurals.push(at as u32);
+            prev_breaks = true;
+        } else if is_ws(b) {
+            prev_breaks = true;
+        } else {
+            if prev_breaks {
+                structurals.push(at as u32);
+            }
+            prev_breaks = false;
+        }
+        escaped = b == b'\\' && !escaped;
+    }
+    *carry = Carry {
+        in_string,
+        escaped,
+        prev_scalar: !prev_breaks && !in_string,
+    };
 }
