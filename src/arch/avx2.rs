@@ -100,7 +100,8 @@ impl Block for Block32 {
         // `block` (32 bytes at offsets 0 and 32 of 64); unaligned loads need no alignment.
         unsafe {
             // `vpshufb` looks up within each 128-bit lane, so both lanes get the table.
-            let low_table = _mm256_broadcastsi128_si256(_mm_loadu_si128(LOW_NIBBLE.as_ptr().cast()));
+            let low_table =
+                _mm256_broadcastsi128_si256(_mm_loadu_si128(LOW_NIBBLE.as_ptr().cast()));
             let high_table =
                 _mm256_broadcastsi128_si256(_mm_loadu_si128(HIGH_NIBBLE.as_ptr().cast()));
             let nibble = _mm256_set1_epi8(0x0F);

@@ -18,40 +18,21 @@ const ODD_BITS: u64 = 0xAAAA_AAAA_AAAA_AAAA;
 /// the tables are chosen so no other byte shares a bit in both (checked by a test).
 pub(crate) const LOW_NIBBLE: [u8; 16] = [
     0b0_1000, // 0: space
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0b1_0000, // 9: \t
+    0, 0, 0, 0, 0, 0, 0, 0, 0b1_0000, // 9: \t
     0b1_0010, // A: \n, ':'
     0b0_0100, // B: '[' '{'
     0b0_0001, // C: ','
     0b1_0100, // D: \r, ']' '}'
-    0,
-    0,
+    0, 0,
 ];
 /// See [`LOW_NIBBLE`].
 pub(crate) const HIGH_NIBBLE: [u8; 16] = [
     0b1_0000, // 0x0_: \t \n \r
-    0,
-    0b0_1001, // 0x2_: space, ','
+    0, 0b0_1001, // 0x2_: space, ','
     0b0_0010, // 0x3_: ':'
-    0,
-    0b0_0100, // 0x5_: '[' ']'
-    0,
-    0b0_0100, // 0x7_: '{' '}'
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
+    0, 0b0_0100, // 0x5_: '[' ']'
+    0, 0b0_0100, // 0x7_: '{' '}'
+    0, 0, 0, 0, 0, 0, 0, 0,
 ];
 /// The operator bits of the nibble lookup.
 pub(crate) const OP_BITS: u8 = 0b0_0111;

@@ -331,6 +331,8 @@ pub(crate) struct Indexer {
     /// Input bytes `..utf8_pos` are known to be valid UTF-8 (may run up to 3 bytes past the last
     /// window, when a character straddled its end).
     utf8_pos: usize,
+    /// Bytes per window: [`WINDOW_BYTES`] (tests use smaller multiples of 64).
+    window_bytes: usize,
 }
 
 impl Indexer {
@@ -351,7 +353,17 @@ impl Indexer {
             state: State::default(),
             error: None,
             utf8_pos: 0,
+            window_bytes: WINDOW_BYTES,
         }
+    }
+
+    /// Uses windows of `bytes` bytes (a non-zero multiple of 64) instead of [`WINDOW_BYTES`], so
+    /// tests can cross many window boundaries with small inputs.
+    #[cfg(test)]
+    pub(crate) fn with_window_bytes(mut self, bytes: usize) -> Self {
+        assert!(bytes > 0 && bytes % 64 == 0);
+        self.window_bytes = bytes;
+        self
     }
 
     /// The backend in use.
@@ -361,7 +373,10 @@ impl Indexer {
 
     /// Forgets the current input, to index a new one from offset 0 (keeps the backend).
     pub(crate) fn reset(&mut self) {
-        *self = Self::with(self.kernel);
+        *self = Indexer {
+            window_bytes: self.window_bytes,
+            ..Self::with(self.kernel)
+        };
     }
 
     /// Indexes the window `input[start..min(start + WINDOW_BYTES, input.len())]` into `out`
@@ -377,7 +392,7 @@ impl Indexer {
         start: usize,
         out: &mut Window,
     ) -> Stage1Error {
-        let end = input.len().min(start.saturating_add(WINDOW_BYTES));
+        let end = input.len().min(start.saturating_add(self.window_bytes));
         let bytes = input.get(start..end).unwrap_or(&[]);
         out.structurals.clear();
         out.backslashes.clear();
