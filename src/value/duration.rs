@@ -192,12 +192,13 @@ impl Duration {
         // A component is owed (right after `P` or `T`).
         let mut need = true;
         while let Some(&c) = b.get(i) {
+            if rank == 4 {
+                // Nothing may follow the seconds.
+                return Err(unexpected(c, i, true));
+            }
             if c == b'T' {
                 if in_time {
                     return Err(err(K::UnitOrder, i));
-                }
-                if rank == 4 {
-                    return Err(err(K::TrailingBytes, i));
                 }
                 in_time = true;
                 need = true;
@@ -206,7 +207,7 @@ impl Duration {
             }
             let digit = c.wrapping_sub(b'0');
             if digit > 9 {
-                return Err(unexpected(c, i, rank == 4));
+                return Err(unexpected(c, i, false));
             }
             let start = i;
             let mut n = u64::from(digit);

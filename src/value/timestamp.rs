@@ -318,20 +318,24 @@ impl Timestamp {
                 0
             }
             Some(&sign @ (b'+' | b'-')) => {
-                let Some(o) = b.get(i + 1..i + 6) else {
-                    return Err(offset_error(b, b.len()));
-                };
-                let od = |k: usize| o[k].wrapping_sub(b'0');
-                for (k, ok) in [od(0) < 10, od(1) < 10, o[2] == b':', od(3) < 10, od(4) < 10]
-                    .into_iter()
-                    .enumerate()
-                {
+                let mut o = [0u8; 5];
+                for (k, slot) in o.iter_mut().enumerate() {
+                    let at = i + 1 + k;
+                    let Some(&c) = b.get(at) else {
+                        return Err(offset_error(b, at));
+                    };
+                    let ok = if k == 2 {
+                        c == b':'
+                    } else {
+                        c.is_ascii_digit()
+                    };
                     if !ok {
-                        return Err(offset_error(b, i + 1 + k));
+                        return Err(offset_error(b, at));
                     }
+                    *slot = c.wrapping_sub(b'0');
                 }
-                let oh = i16::from(od(0) * 10 + od(1));
-                let om = i16::from(od(3) * 10 + od(4));
+                let oh = i16::from(o[0] * 10 + o[1]);
+                let om = i16::from(o[3] * 10 + o[4]);
                 if oh > 23 {
                     return Err(err(K::FieldOutOfRange, i + 1));
                 }
