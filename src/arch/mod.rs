@@ -133,7 +133,7 @@ impl Backend {
     }
 
     /// Whether this CPU (and this build's target) can run the backend. Probes the CPU on each call;
-    /// [`detected`] caches its answer.
+    /// the automatic choice ([`crate::backend`]) is probed once and cached.
     pub fn is_supported(self) -> bool {
         Kernel::new(self).is_some()
     }
