@@ -399,6 +399,9 @@ impl Indexer {
         out.backslashes.resize(bytes.len().div_ceil(64), 0);
         out.start = start;
         out.end = end;
+        // At most one structural per byte, plus the 64 spare slots the flattener writes into: one
+        // reservation per window (a no-op once the buffer has grown) keeps the block loop lean.
+        out.structurals.reserve(bytes.len() + 64);
         let ctrl = self.kernel.index(
             bytes,
             start,
@@ -456,8 +459,12 @@ fn detected_kernel() -> Kernel {
 /// Validates `bytes` as UTF-8: on failure, the length of the valid prefix and the invalid
 /// sequence's length (`None` when the input ends inside a sequence), as `core::str::Utf8Error`.
 fn validate_utf8(bytes: &[u8]) -> Result<(), (usize, Option<usize>)> {
+    // `basic` is the faster check; `compat` reruns only on failure, for the error's position.
     #[cfg(not(miri))]
-    let result = simdutf8::compat::from_utf8(bytes).map_err(|e| (e.valid_up_to(), e.error_len()));
+    let result = match simdutf8::basic::from_utf8(bytes) {
+        Ok(_) => return Ok(()),
+        Err(_) => simdutf8::compat::from_utf8(bytes).map_err(|e| (e.valid_up_to(), e.error_len())),
+    };
     // Miri cannot run simdutf8's SIMD code; the standard library's validator is the same contract.
     #[cfg(miri)]
     let result = core::str::from_utf8(bytes).map_err(|e| (e.valid_up_to(), e.error_len()));
