@@ -157,8 +157,8 @@ pub(crate) fn detected() -> Backend {
     }
     let b = probe();
     let code = ALL.iter().position(|&x| x == b).map_or(0, |i| i as u8 + 1);
-    // Two threads may probe at once; both reach the same answer, and only the first stores it (so
-    // the warning below prints at most once per racing thread, in practice once).
+    // Two threads may probe at once; both reach the same answer and only the first stores it. (A
+    // `CALLRECORDS_BACKEND` warning then prints once per racing thread: in practice once.)
     match DETECTED.compare_exchange(0, code, Ordering::Relaxed, Ordering::Relaxed) {
         Ok(_) => b,
         Err(won) => (won as usize)
