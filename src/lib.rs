@@ -13,3 +13,12 @@ pub mod value;
 pub use arch::Backend;
 pub use error::{Category, Error, ErrorKind};
 pub use value::{Duration, JsonStr, Timestamp, ValueError, ValueErrorKind};
+
+mod event;
+pub mod schema;
+
+pub use event::{events, Event, Events, Options, Parser, ParserEvents};
+pub use schema::{
+    Annotation, CallRecord, Endpoint, FieldError, FieldErrors, Identity, IdentitySet, Media,
+    MediaStream, ModalitySet, PageInfo, Path, Segment, Session, Shape, Undeclared, UserAgent,
+};
