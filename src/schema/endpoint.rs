@@ -242,7 +242,7 @@ impl<'a> UserFeedback<'a> {
 
 /// `callRecords.feedbackTokenSet`: an open set of boolean tokens (`NoSound`, `Echo`, …), read
 /// lazily from the borrowed object text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
 pub struct FeedbackTokens<'a> {
     raw: &'a [u8],
 }
@@ -339,5 +339,13 @@ impl<'a> FailureInfo<'a> {
             }
         }
         Ok(Some(v))
+    }
+}
+
+impl core::fmt::Debug for FeedbackTokens<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_tuple("FeedbackTokens")
+            .field(&super::path::Lossy(self.raw))
+            .finish()
     }
 }

@@ -40,7 +40,7 @@ pub struct Identity<'a> {
 ///
 /// Iterating yields `(key, raw value text)` for every key that the view does not type; a string
 /// value keeps its quotes. Iterating makes one small allocation (the cursor's buffers).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
 pub struct IdentityExtras<'a> {
     raw: &'a [u8],
     set: bool,
@@ -284,7 +284,7 @@ impl<'a> LazyItem<'a> for IdentitySet<'a> {
 }
 
 /// The deprecated `callRecord.participants`: a lazy array of identity sets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
 pub struct IdentitySets<'a> {
     pub(crate) raw: &'a [u8],
 }
@@ -330,7 +330,7 @@ impl<'a> LazyItem<'a> for AdministrativeUnitInfo<'a> {
 }
 
 /// `administrativeUnitInfos`: a lazy array.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
 pub struct AdministrativeUnitInfos<'a> {
     pub(crate) raw: &'a [u8],
 }
@@ -405,7 +405,7 @@ impl<'a> LazyItem<'a> for Participant<'a> {
 }
 
 /// `participants_v2`: a lazy array of participants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
 pub struct Participants<'a> {
     pub(crate) raw: &'a [u8],
 }
@@ -442,5 +442,37 @@ mod ser_impls {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             s.collect_seq(self.iter())
         }
+    }
+}
+
+impl core::fmt::Debug for IdentityExtras<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_tuple("IdentityExtras")
+            .field(&super::path::Lossy(self.raw))
+            .finish()
+    }
+}
+
+impl core::fmt::Debug for IdentitySets<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_tuple("IdentitySets")
+            .field(&super::path::Lossy(self.raw))
+            .finish()
+    }
+}
+
+impl core::fmt::Debug for AdministrativeUnitInfos<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_tuple("AdministrativeUnitInfos")
+            .field(&super::path::Lossy(self.raw))
+            .finish()
+    }
+}
+
+impl core::fmt::Debug for Participants<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_tuple("Participants")
+            .field(&super::path::Lossy(self.raw))
+            .finish()
     }
 }

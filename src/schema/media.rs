@@ -217,7 +217,7 @@ impl<'a> LazyItem<'a> for TraceRouteHop<'a> {
 }
 
 /// `traceRouteHops`: a lazy array of [`TraceRouteHop`]s over the borrowed array text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
 pub struct TraceRouteHops<'a> {
     raw: &'a [u8],
 }
@@ -249,5 +249,13 @@ impl<'a> Cx<'a> {
         fp: FieldPath,
     ) -> R<Option<TraceRouteHops<'a>>> {
         Ok(self.raw_array(acc, fp)?.map(|raw| TraceRouteHops { raw }))
+    }
+}
+
+impl core::fmt::Debug for TraceRouteHops<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_tuple("TraceRouteHops")
+            .field(&super::path::Lossy(self.raw))
+            .finish()
     }
 }

@@ -159,6 +159,15 @@ impl fmt::Display for FieldPath {
     }
 }
 
+/// Shows raw bytes as (lossy) text in `Debug` output.
+pub(crate) struct Lossy<'a>(pub(crate) &'a [u8]);
+
+impl fmt::Debug for Lossy<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&String::from_utf8_lossy(self.0), f)
+    }
+}
+
 /// Writes a key as a JSON Pointer token (`~` as `~0`, `/` as `~1`), escapes left as in the input.
 pub(crate) fn write_pointer_token(f: &mut fmt::Formatter<'_>, key: &[u8]) -> fmt::Result {
     let s = String::from_utf8_lossy(key);
@@ -173,7 +182,7 @@ pub(crate) fn write_pointer_token(f: &mut fmt::Formatter<'_>, key: &[u8]) -> fmt
 }
 
 /// A value error kept on a record in lenient mode: the field, its raw text and what was wrong.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct FieldError<'a> {
     /// Where the record is.
     pub at: Path,
@@ -250,7 +259,7 @@ impl serde::Serialize for FieldErrors<'_> {
 }
 
 /// An undeclared property met while parsing (reported only with `Options::report_undeclared`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Undeclared<'a> {
     /// The record holding it.
     pub at: Path,
@@ -296,5 +305,26 @@ mod tests {
         assert_eq!(Path::document().to_string(), "");
         let f = FieldPath::new().with("callerNetwork").with("linkSpeed");
         assert_eq!(f.to_string(), "/callerNetwork/linkSpeed");
+    }
+}
+
+impl fmt::Debug for FieldError<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FieldError")
+            .field("path", &format_args!("{self}"))
+            .field("raw", &Lossy(self.raw))
+            .field("offset", &self.offset)
+            .field("error", &self.error)
+            .finish()
+    }
+}
+
+impl fmt::Debug for Undeclared<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Undeclared")
+            .field("path", &format_args!("{self}"))
+            .field("raw", &Lossy(self.raw))
+            .field("offset", &self.offset)
+            .finish()
     }
 }

@@ -52,7 +52,7 @@ fn call_record_id_from_context(ctx: JsonStr<'_>) -> Option<JsonStr<'_>> {
 
 /// An instance annotation (`@odata.nextLink`, `sessions@odata.nextLink`, `X@odata.count`,
 /// `segments@odata.context`, …) with its scope.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Annotation<'a> {
     /// The object that carries it (the document for top-level annotations).
     pub at: Path,
@@ -82,6 +82,16 @@ impl<'a> Annotation<'a> {
     /// True for `odata.nextLink` terms (on the object or on a property).
     pub fn is_next_link(&self) -> bool {
         self.term.raw() == b"odata.nextLink"
+    }
+}
+
+impl fmt::Debug for Annotation<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Annotation")
+            .field("path", &format_args!("{self}"))
+            .field("raw", &super::path::Lossy(self.raw))
+            .field("offset", &self.offset)
+            .finish()
     }
 }
 
