@@ -106,6 +106,7 @@ pub fn events(bytes: &[u8]) -> Events<'_> {
     Events::with_options(bytes, Options::default())
 }
 
+#[allow(clippy::large_enum_variant)] // reason: one per iterator, never moved in the hot loop
 enum State<'a> {
     Start,
     Sessions { cx: Cx<'a>, base: u64, root: Root },
@@ -126,7 +127,9 @@ struct Buffers<'a> {
 /// iterator keeps the buffer).
 fn recycle<'x, 'y>(mut v: Vec<Event<'x>>) -> Vec<Event<'y>> {
     v.clear();
-    v.into_iter().filter_map(|_| None).collect()
+    #[allow(clippy::unnecessary_filter_map)] // reason: changes the item type, keeping the buffer
+    let v = v.into_iter().filter_map(|_| None).collect();
+    v
 }
 
 /// The iterator of [`Event`]s over a document in memory.

@@ -1,5 +1,7 @@
 //! Behaviour of the event iterator: order, tolerance, value errors, strict mode, reuse.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // reason: test failures should panic
+
 use callrecords::schema::{
     ClientPlatform, EndpointKind, MediaStreamDirection, Modality, Root, UserAgentKind,
 };

@@ -293,21 +293,6 @@ impl serde::Serialize for Undeclared<'_> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn display() {
-        let p = Path::session(Root::Value, 3).child(0).child(0).child(1);
-        assert_eq!(p.to_string(), "/value/3/segments/0/media/0/streams/1");
-        assert_eq!(p.stream_index(), Some(1));
-        assert_eq!(Path::document().to_string(), "");
-        let f = FieldPath::new().with("callerNetwork").with("linkSpeed");
-        assert_eq!(f.to_string(), "/callerNetwork/linkSpeed");
-    }
-}
-
 impl fmt::Debug for FieldError<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FieldError")
@@ -326,5 +311,20 @@ impl fmt::Debug for Undeclared<'_> {
             .field("raw", &Lossy(self.raw))
             .field("offset", &self.offset)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display() {
+        let p = Path::session(Root::Value, 3).child(0).child(0).child(1);
+        assert_eq!(p.to_string(), "/value/3/segments/0/media/0/streams/1");
+        assert_eq!(p.stream_index(), Some(1));
+        assert_eq!(Path::document().to_string(), "");
+        let f = FieldPath::new().with("callerNetwork").with("linkSpeed");
+        assert_eq!(f.to_string(), "/callerNetwork/linkSpeed");
     }
 }
