@@ -482,3 +482,50 @@ pub(crate) fn parse_one_session<'a>(
     *tail = t;
     r.map_err(|e| fix_offset(e, base))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)] // reason: test failures should panic
+
+    use super::*;
+
+    #[test]
+    fn one_session_entry_matches_the_slice_iterator() {
+        let doc = br#"{"value":[{"id":"a"},{"segments":[{"media":[{"label":"m","streams":[{"maxJitter":"PT1S"}]}],"id":"g"}],"segments@odata.context":"c","id":"b"}]}"#;
+        let whole: Vec<_> = events(doc).collect::<Result<_, _>>().unwrap();
+        // The second session's text, at its absolute offset.
+        let start = doc.windows(2).rposition(|w| w == b",{").unwrap() + 1;
+        let end = doc.len() - 2;
+        let mut scratch = None;
+        let mut buf = Vec::new();
+        let mut tail = Vec::new();
+        let at = Path::session(Root::Value, 1);
+        let ok = parse_one_session(
+            &doc[start..end],
+            start as u64,
+            at,
+            &Options::default(),
+            &mut scratch,
+            &mut buf,
+            &mut tail,
+        )
+        .unwrap();
+        assert!(ok);
+        // Same events as the slice iterator gives for that session (annotation offsets included).
+        assert_eq!(buf[..], whole[2..whole.len()]);
+        assert!(scratch.is_some());
+        // Errors carry absolute offsets.
+        let bad = br#"{"value":[{"id":"a"},{"id":"b",}]}"#;
+        let e = parse_one_session(
+            &bad[21..32],
+            21,
+            at,
+            &Options::default(),
+            &mut scratch,
+            &mut buf,
+            &mut tail,
+        )
+        .unwrap_err();
+        assert_eq!(e.offset(), 31);
+    }
+}
