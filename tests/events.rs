@@ -597,3 +597,68 @@ fn serde_output() {
     assert_eq!(v["record"]["streamDirection"], "x");
     assert_eq!(v["record"]["sessionId"], "sé");
 }
+
+/// Record counts from `serde_json::Value`, for a sanity check on generated documents.
+fn reference_counts(v: &serde_json::Value) -> [usize; 4] {
+    let mut c = [0; 4];
+    let sessions = v
+        .get("value")
+        .or_else(|| v.get("sessions"))
+        .and_then(|s| s.as_array());
+    for s in sessions.into_iter().flatten().filter(|s| s.is_object()) {
+        c[0] += 1;
+        for g in s["segments"].as_array().into_iter().flatten() {
+            c[1] += 1;
+            for m in g["media"].as_array().into_iter().flatten() {
+                c[2] += 1;
+                c[3] += m["streams"].as_array().map_or(0, |a| a.len());
+            }
+        }
+    }
+    c
+}
+
+#[test]
+fn generated_documents_parse_in_both_shapes() {
+    use callrecords::generate::{to_vec, GenOptions, Shape as GenShape};
+    for (shape, compact) in [
+        (GenShape::Sessions, false),
+        (GenShape::Sessions, true),
+        (GenShape::CallRecord, false),
+        (GenShape::CallRecord, true),
+    ] {
+        let doc = to_vec(&GenOptions {
+            seed: 7,
+            target_bytes: 300_000,
+            compact,
+            shape,
+        });
+        let v: serde_json::Value = serde_json::from_slice(&doc).unwrap();
+        let mut c = [0usize; 4];
+        let mut value_errors = 0;
+        for e in events(&doc) {
+            match e.unwrap() {
+                Event::Session(s) => {
+                    c[0] += 1;
+                    value_errors += s.errors.total();
+                }
+                Event::Segment(s) => {
+                    c[1] += 1;
+                    value_errors += s.errors.total();
+                }
+                Event::Media(s) => {
+                    c[2] += 1;
+                    value_errors += s.errors.total();
+                }
+                Event::Stream(s) => {
+                    c[3] += 1;
+                    value_errors += s.errors.total();
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(c, reference_counts(&v), "{shape:?} compact={compact}");
+        assert!(c[3] > 20);
+        eprintln!("{shape:?} compact={compact}: {c:?}, {value_errors} value errors");
+    }
+}
