@@ -4,8 +4,8 @@ use core::mem;
 
 use crate::error::{Error, ErrorKind};
 use crate::schema::{
-    parse_session, parse_top, Acc, Annotation, CallRecord, Cx, FieldPath, Media, MediaStream,
-    PageInfo, Path, Root, Segment, Session, Shape, Undeclared,
+    parse_session, top_begin, top_decide, top_keys, Acc, Annotation, CallRecord, Cx, FieldPath,
+    Media, MediaStream, PageInfo, Path, Root, Segment, Session, Shape, Top, TopStop, Undeclared,
 };
 use crate::tokenizer::{Scratch, Tokenizer, DEFAULT_DEPTH_LIMIT};
 
@@ -109,7 +109,13 @@ pub fn events(bytes: &[u8]) -> Events<'_> {
 #[allow(clippy::large_enum_variant)] // reason: one per iterator, never moved in the hot loop
 enum State<'a> {
     Start,
-    Sessions { cx: Cx<'a>, base: u64, root: Root },
+    Sessions {
+        cx: Cx<'a>,
+        base: u64,
+        root: Root,
+        /// Parsing `value` in place with the document's own cursor (no pre-scan).
+        inline: bool,
+    },
     Trailer,
     Done,
 }
@@ -137,11 +143,17 @@ fn recycle<'x, 'y>(mut v: Vec<Event<'x>>) -> Vec<Event<'y>> {
 /// A syntax error ends the iteration: the error is returned once, then `None`. Lenient value
 /// errors are kept on the records ([`crate::schema::FieldErrors`]).
 ///
-/// The top-level object is pre-scanned first (page info, header fields, annotations), so that
-/// page info and the header precede the sessions even when `"value"` or `"sessions"` comes first;
-/// the sessions array is skipped (and validated) in that pre-scan and parsed afterwards. A syntax
-/// error anywhere in the document outside the sessions array, or inside it, is therefore
-/// reported before any session event.
+/// Page info and the callRecord header must precede the sessions even when `"value"` or
+/// `"sessions"` comes first in the input. Two paths:
+/// - a sessions page whose `@odata.context` precedes `value` (Graph's own order) is parsed in one
+///   pass: the sessions are parsed in place, then the rest of the top-level object;
+/// - otherwise (callRecord documents, or `value` before the context) the top-level object is
+///   pre-scanned first (page info, header fields, annotations) while the sessions array is
+///   skipped, validated, and its text recorded; the array is then parsed from that text. A
+///   syntax error after the array is then reported before any session event. This path walks
+///   the sessions' bytes twice.
+///
+/// A duplicate `value` key met after the first one was parsed in place is skipped.
 pub struct Events<'a> {
     input: &'a [u8],
     opts: Options,
@@ -150,6 +162,7 @@ pub struct Events<'a> {
     pos: usize,
     shape: Option<Shape>,
     next_session: u32,
+    top: Top<'a>,
 }
 
 impl<'a> Events<'a> {
@@ -167,6 +180,7 @@ impl<'a> Events<'a> {
             pos: 0,
             shape: None,
             next_session: 0,
+            top: Top::default(),
         }
     }
 
@@ -177,8 +191,7 @@ impl<'a> Events<'a> {
 
     fn take_buffers(&mut self) -> Buffers<'a> {
         if let State::Sessions { cx, .. } = mem::replace(&mut self.state, State::Done) {
-            self.bufs.scratch = Some(cx.tok.into_scratch());
-            self.bufs.tail = cx.tail;
+            self.put_back(cx);
         }
         mem::take(&mut self.bufs)
     }
@@ -196,13 +209,44 @@ impl<'a> Events<'a> {
             self.opts.report_undeclared,
             tail,
         );
-        let res = parse_top(&mut cx).and_then(|top| cx.tok.finish().map(|()| top));
-        let Cx { tok, tail, .. } = cx;
-        self.bufs.scratch = Some(tok.into_scratch());
-        // The top-level annotations and undeclared keys are emitted last.
+        let top = &mut self.top;
+        let res = (|| {
+            if !top_begin(&mut cx)? {
+                return Ok(TopStop::End);
+            }
+            top_keys(&mut cx, top, true)
+        })();
         self.bufs.trailer.clear();
-        self.bufs.tail = mem::replace(&mut self.bufs.trailer, tail);
-        let top = res?;
+        match res {
+            Ok(TopStop::InlineValue) => {
+                // Single pass: page info is complete and the cursor is inside `value`.
+                self.shape = Some(Shape::SessionsPage);
+                self.bufs.buf.push(Event::Page(self.top.page));
+                // Top-level annotations seen so far are emitted last.
+                self.bufs.trailer.append(&mut cx.tail);
+                self.state = State::Sessions {
+                    cx,
+                    base: 0,
+                    root: Root::Value,
+                    inline: true,
+                };
+                return Ok(());
+            }
+            Ok(TopStop::End) => {}
+            Err(e) => {
+                self.put_back(cx);
+                return Err(e);
+            }
+        }
+        if let Err(e) = cx.tok.finish() {
+            self.put_back(cx);
+            return Err(e);
+        }
+        // The top-level annotations and undeclared keys are emitted last.
+        self.bufs.trailer.append(&mut cx.tail);
+        self.put_back(cx);
+        top_decide(&mut self.top);
+        let top = &self.top;
         self.shape = Some(top.shape);
         match top.shape {
             Shape::Other => {
@@ -223,6 +267,7 @@ impl<'a> Events<'a> {
             self.state = State::Trailer;
             return Ok(());
         };
+        // Parse the recorded sessions array with a cursor over its text.
         let base = (arr.as_ptr() as usize).wrapping_sub(self.input.as_ptr() as usize) as u64;
         let scratch = self.bufs.scratch.take().unwrap_or_default();
         // The array sits inside the top-level object: one level less to go.
@@ -239,18 +284,39 @@ impl<'a> Events<'a> {
             tail,
         );
         if let Err(e) = cx.tok.begin_array() {
+            self.put_back(cx);
             self.state = State::Done;
             return Err(fix_offset(e, base));
         }
-        self.state = State::Sessions { cx, base, root };
+        self.state = State::Sessions {
+            cx,
+            base,
+            root,
+            inline: false,
+        };
         Ok(())
+    }
+
+    /// Returns a cursor's buffers.
+    fn put_back(&mut self, cx: Cx<'a>) {
+        let Cx { tok, mut tail, .. } = cx;
+        self.bufs.scratch = Some(tok.into_scratch());
+        tail.clear();
+        self.bufs.tail = tail;
     }
 
     fn step(&mut self) -> Result<(), Error> {
         match &mut self.state {
             State::Start => self.start(),
-            State::Sessions { cx, base, root } => {
-                let base = *base;
+            State::Sessions {
+                cx,
+                base,
+                root,
+                inline,
+            } => {
+                let (base, inline) = (*base, *inline);
+                let top = &mut self.top;
+                let trailer = &mut self.bufs.trailer;
                 let r = (|| {
                     if cx.tok.next_element()? {
                         let at = Path::session(*root, self.next_session);
@@ -261,11 +327,16 @@ impl<'a> Events<'a> {
                             _ => "sessions",
                         });
                         parse_session(cx, &mut dummy, field, at, &mut self.bufs.buf)?;
-                        Ok(true)
-                    } else {
-                        cx.tok.finish()?;
-                        Ok(false)
+                        return Ok(true);
                     }
+                    if inline {
+                        // The rest of the top-level object.
+                        cx.tail.clear();
+                        top_keys(cx, top, false)?;
+                        trailer.append(&mut cx.tail);
+                    }
+                    cx.tok.finish()?;
+                    Ok(false)
                 })();
                 match r {
                     Ok(true) => Ok(()),
@@ -273,13 +344,16 @@ impl<'a> Events<'a> {
                         if let State::Sessions { cx, .. } =
                             mem::replace(&mut self.state, State::Trailer)
                         {
-                            self.bufs.scratch = Some(cx.tok.into_scratch());
-                            self.bufs.tail = cx.tail;
+                            self.put_back(cx);
                         }
                         Ok(())
                     }
                     Err(e) => {
-                        self.take_back();
+                        if let State::Sessions { cx, .. } =
+                            mem::replace(&mut self.state, State::Done)
+                        {
+                            self.put_back(cx);
+                        }
                         Err(fix_offset(e, base))
                     }
                 }
@@ -291,14 +365,6 @@ impl<'a> Events<'a> {
             }
             State::Done => Ok(()),
         }
-    }
-
-    fn take_back(&mut self) {
-        if let State::Sessions { cx, .. } = mem::replace(&mut self.state, State::Done) {
-            self.bufs.scratch = Some(cx.tok.into_scratch());
-            self.bufs.tail = cx.tail;
-        }
-        self.state = State::Done;
     }
 }
 

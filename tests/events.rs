@@ -662,3 +662,26 @@ fn generated_documents_parse_in_both_shapes() {
         eprintln!("{shape:?} compact={compact}: {c:?}, {value_errors} value errors");
     }
 }
+
+#[test]
+fn single_pass_page_delivers_sessions_before_a_later_error() {
+    // `@odata.context` first: sessions are parsed in place, in one pass.
+    let doc = br#"{"@odata.context":"c","@odata.count":2,"value":[{"id":"a"},{"id":"b",}]}"#;
+    let mut it = events(doc);
+    assert!(matches!(it.next(), Some(Ok(Event::Page(_)))));
+    assert!(matches!(it.next(), Some(Ok(Event::Session(_)))));
+    let e = it.next().unwrap().unwrap_err();
+    assert_eq!(e.offset(), 69, "{e}");
+    assert!(it.next().is_none());
+    // Annotations before and after `value` come last, in input order.
+    let doc = br#"{"@odata.context":"c","@odata.count":2,"value":[{"id":"a"}],"x":1,"@odata.nextLink":"n"}"#;
+    let evs = all_with(doc, Options::default().report_undeclared(true)).unwrap();
+    assert_eq!(
+        kinds(&evs),
+        ["page", "session", "annotation", "undeclared", "annotation"]
+    );
+    let Event::Annotation(a) = evs[2] else {
+        panic!()
+    };
+    assert_eq!(a.count(), Some(2));
+}

@@ -437,71 +437,119 @@ fn parse_stream<'a>(
     Ok(true)
 }
 
-/// What the pre-scan of the top-level value found.
+/// The top-level object as scanned so far.
 #[derive(Debug, Default)]
 pub(crate) struct Top<'a> {
     pub(crate) shape: Shape,
     pub(crate) page: PageInfo<'a>,
     pub(crate) header: CallRecord<'a>,
-    /// The raw text of the sessions array and which key held it.
+    /// The raw text of the sessions array and which key held it (pre-scan path).
     pub(crate) sessions: Option<(Root, &'a [u8])>,
+    has_value: bool,
+    has_sessions: bool,
+    header_seen: bool,
+    value_arr: Option<&'a [u8]>,
+    sessions_arr: Option<&'a [u8]>,
 }
 
-/// Pre-scans the top-level value: page info, header fields and annotations are parsed; the
-/// sessions array (`value` or `sessions`) is skipped (validated) and its text recorded. Top-level
-/// annotations and undeclared keys go to `cx.tail`.
-pub(crate) fn parse_top<'a>(cx: &mut Cx<'a>) -> R<Top<'a>> {
-    let mut top = Top::default();
+/// Where [`top_keys`] stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TopStop {
+    /// The top-level object ended (its `}` is consumed).
+    End,
+    /// At the `value` array of a sessions page whose page info is complete (`@odata.context` came
+    /// first): its `[` is consumed, so the sessions can be parsed in place, in one pass.
+    InlineValue,
+}
+
+/// Starts the top-level value: `true` after the `{` of an object; `false` (value skipped) for
+/// any other value, which is not callRecords-shaped.
+pub(crate) fn top_begin(cx: &mut Cx<'_>) -> R<bool> {
     if cx.tok.peek()? != Peek::Object {
         cx.tok.skip_value()?;
-        return Ok(top);
+        return Ok(false);
     }
     cx.tok.begin_object()?;
+    Ok(true)
+}
+
+/// Scans top-level keys: page info, header fields and annotations are parsed; the sessions array
+/// (`value` or `sessions`) is skipped (validated) and its text recorded, except that with
+/// `inline_ok` a `value` array met after `@odata.context` (and no callRecord field) stops the
+/// scan there ([`TopStop::InlineValue`]). Top-level annotations and undeclared keys go to
+/// `cx.tail`.
+pub(crate) fn top_keys<'a>(cx: &mut Cx<'a>, top: &mut Top<'a>, inline_ok: bool) -> R<TopStop> {
     let at = Path::document();
-    let mut acc = Acc::new(at);
-    let mut h = CallRecord::default();
-    let (mut has_value, mut has_sessions, mut header) = (false, false, false);
-    let mut value_arr = None;
-    let mut sessions_arr = None;
+    let mut acc = Acc {
+        at,
+        errs: top.header.errors,
+    };
+    let r = top_keys_inner(cx, top, &mut acc, inline_ok);
+    top.header.errors = acc.errs;
+    let stop = r?;
+    if stop == TopStop::InlineValue {
+        top.shape = Shape::SessionsPage;
+        top.page.shape = top.shape;
+        top.page.call_record_id = top.page.context.and_then(call_record_id_from_context);
+    }
+    Ok(stop)
+}
+
+fn top_keys_inner<'a>(
+    cx: &mut Cx<'a>,
+    top: &mut Top<'a>,
+    acc: &mut Acc<'a>,
+    inline_ok: bool,
+) -> R<TopStop> {
+    let at = acc.at;
+    let h = &mut top.header;
     let mut kb: KeyBuf = [0; 64];
     while let Some(key) = cx.tok.next_key()? {
         match key_bytes(&key, &mut kb) {
-            b"@odata.context" => top.page.context = cx.str(&mut acc, f("@odata.context"))?,
+            b"@odata.context" => top.page.context = cx.str(acc, f("@odata.context"))?,
             b"value" => {
-                has_value = true;
-                value_arr = cx.raw_array(&mut acc, f("value"))?;
+                top.has_value = true;
+                if inline_ok
+                    && top.page.context.is_some()
+                    && !top.has_sessions
+                    && !top.header_seen
+                    && cx.tok.peek()? == Peek::Array
+                {
+                    cx.tok.begin_array()?;
+                    return Ok(TopStop::InlineValue);
+                }
+                top.value_arr = cx.raw_array(acc, f("value"))?;
             }
             b"sessions" => {
-                has_sessions = true;
-                sessions_arr = cx.raw_array(&mut acc, f("sessions"))?;
+                top.has_sessions = true;
+                top.sessions_arr = cx.raw_array(acc, f("sessions"))?;
             }
             k => {
                 match k {
-                    b"id" => h.id = cx.str(&mut acc, f("id"))?,
-                    b"version" => h.version = cx.i64(&mut acc, f("version"))?,
-                    b"type" => h.call_type = cx.enumeration(&mut acc, f("type"))?,
-                    b"modalities" => h.modalities = cx.modalities(&mut acc, f("modalities"))?,
+                    b"id" => h.id = cx.str(acc, f("id"))?,
+                    b"version" => h.version = cx.i64(acc, f("version"))?,
+                    b"type" => h.call_type = cx.enumeration(acc, f("type"))?,
+                    b"modalities" => h.modalities = cx.modalities(acc, f("modalities"))?,
                     b"startDateTime" => {
-                        h.start_date_time = cx.timestamp(&mut acc, f("startDateTime"))?
+                        h.start_date_time = cx.timestamp(acc, f("startDateTime"))?
                     }
-                    b"endDateTime" => h.end_date_time = cx.timestamp(&mut acc, f("endDateTime"))?,
+                    b"endDateTime" => h.end_date_time = cx.timestamp(acc, f("endDateTime"))?,
                     b"lastModifiedDateTime" => {
-                        h.last_modified_date_time =
-                            cx.timestamp(&mut acc, f("lastModifiedDateTime"))?
+                        h.last_modified_date_time = cx.timestamp(acc, f("lastModifiedDateTime"))?
                     }
-                    b"joinWebUrl" => h.join_web_url = cx.str(&mut acc, f("joinWebUrl"))?,
-                    b"organizer" => h.organizer = IdentitySet::parse(cx, &mut acc, f("organizer"))?,
+                    b"joinWebUrl" => h.join_web_url = cx.str(acc, f("joinWebUrl"))?,
+                    b"organizer" => h.organizer = IdentitySet::parse(cx, acc, f("organizer"))?,
                     b"participants" => {
                         h.participants = cx
-                            .raw_array(&mut acc, f("participants"))?
+                            .raw_array(acc, f("participants"))?
                             .map(|raw| IdentitySets { raw })
                     }
                     b"organizer_v2" => {
-                        h.organizer_v2 = Participant::parse(cx, &mut acc, f("organizer_v2"))?
+                        h.organizer_v2 = Participant::parse(cx, acc, f("organizer_v2"))?
                     }
                     b"participants_v2" => {
                         h.participants_v2 = cx
-                            .raw_array(&mut acc, f("participants_v2"))?
+                            .raw_array(acc, f("participants_v2"))?
                             .map(|raw| Participants { raw })
                     }
                     _ => {
@@ -509,22 +557,24 @@ pub(crate) fn parse_top<'a>(cx: &mut Cx<'a>) -> R<Top<'a>> {
                         continue;
                     }
                 }
-                header = true;
+                top.header_seen = true;
             }
         }
     }
-    h.errors = acc.errs;
-    top.header = h;
-    if has_value {
+    Ok(TopStop::End)
+}
+
+/// After [`TopStop::End`] of a full pre-scan: decides the shape and where the sessions are.
+pub(crate) fn top_decide(top: &mut Top<'_>) {
+    if top.has_value {
         top.shape = Shape::SessionsPage;
-        top.sessions = value_arr.map(|a| (Root::Value, a));
-    } else if has_sessions || header {
+        top.sessions = top.value_arr.map(|a| (Root::Value, a));
+    } else if top.has_sessions || top.header_seen {
         top.shape = Shape::CallRecord;
-        top.sessions = sessions_arr.map(|a| (Root::Sessions, a));
+        top.sessions = top.sessions_arr.map(|a| (Root::Sessions, a));
     }
     top.page.shape = top.shape;
     top.page.call_record_id = top.page.context.and_then(call_record_id_from_context);
-    Ok(top)
 }
 
 #[cfg(test)]
