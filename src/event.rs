@@ -359,7 +359,9 @@ impl<'a> Events<'a> {
                 }
             }
             State::Trailer => {
-                mem::swap(&mut self.bufs.buf, &mut self.bufs.trailer);
+                // Copied, not swapped, so that each buffer keeps its own capacity for reuse.
+                self.bufs.buf.extend_from_slice(&self.bufs.trailer);
+                self.bufs.trailer.clear();
                 self.state = State::Done;
                 Ok(())
             }
