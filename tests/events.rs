@@ -685,3 +685,82 @@ fn single_pass_page_delivers_sessions_before_a_later_error() {
     };
     assert_eq!(a.count(), Some(2));
 }
+
+/// Runs every event and every lazy view of a document, returning the error if any.
+fn drain_everything(bytes: &[u8], o: Options) -> Option<Error> {
+    for e in Events::with_options(bytes, o) {
+        let e = match e {
+            Ok(e) => e,
+            Err(e) => return Some(e),
+        };
+        let _ = format!("{e:?}");
+        #[cfg(feature = "serde")]
+        let _ = serde_json::to_string(&e).unwrap();
+        let mut endpoints = Vec::new();
+        match e {
+            Event::CallRecord(h) => {
+                for p in h.participants_v2.iter().flat_map(|p| p.iter()) {
+                    for a in p.administrative_unit_infos.iter().flat_map(|a| a.iter()) {
+                        let _ = a.id;
+                    }
+                }
+                for s in h.participants.iter().flat_map(|p| p.iter()) {
+                    let _ = s.extras.iter().count();
+                }
+            }
+            Event::Session(s) => endpoints.extend([s.caller, s.callee]),
+            Event::Segment(s) => endpoints.extend([s.caller, s.callee]),
+            Event::Media(m) => {
+                for n in [m.caller_network, m.callee_network].into_iter().flatten() {
+                    let _ = n.trace_route_hops.iter().flat_map(|h| h.iter()).count();
+                }
+            }
+            _ => {}
+        }
+        for ep in endpoints.into_iter().flatten() {
+            if let Some(f) = ep.feedback {
+                let _ = f.tokens.iter().flat_map(|t| t.iter()).count();
+            }
+            if let Some(i) = ep.identity {
+                let _ = i.extras.iter().count();
+                let _ = i.user.map(|u| u.extras.iter().count());
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn no_panics_on_truncated_or_mutated_docs() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/docs");
+    let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+    let mut rnd = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let opts = [
+        Options::default(),
+        Options::default().strict(true).report_undeclared(true),
+    ];
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let doc = std::fs::read(entry.unwrap().path()).unwrap();
+        // Every 13th prefix: an end-of-input error (or a complete document).
+        let complete = doc.trim_ascii_end().len();
+        for cut in (0..complete).step_by(13) {
+            let e = drain_everything(&doc[..cut], opts[cut % 2]);
+            assert!(e.is_some(), "prefix {cut} accepted");
+        }
+        // Random byte mutations, some of them structural.
+        const BYTES: &[u8] = b"{}[],:\"\\ 0a-.eE\x00\xff";
+        for _ in 0..300 {
+            let mut m = doc.clone();
+            for _ in 0..1 + rnd() % 3 {
+                let at = (rnd() as usize) % m.len();
+                m[at] = BYTES[(rnd() as usize) % BYTES.len()];
+            }
+            let _ = drain_everything(&m, opts[(rnd() % 2) as usize]);
+        }
+    }
+}
