@@ -135,11 +135,11 @@ fn callrecord_document_header_after_sessions() {
     assert_eq!(h.call_type, Some(callrecords::schema::CallType::GroupCall));
     let org = h.organizer_v2.unwrap();
     let ident = org.identity.unwrap();
-    assert_eq!(ident.user.unwrap().display_name.unwrap().raw(), b"U");
-    assert_eq!(ident.acs_user, None);
+    assert_eq!(ident.user().unwrap().display_name.unwrap().raw(), b"U");
+    assert_eq!(ident.acs_user(), None);
     let parts: Vec<_> = h.participants_v2.unwrap().iter().collect();
     assert_eq!(parts.len(), 2);
-    let guest = parts[0].identity.unwrap().guest.unwrap();
+    let guest = parts[0].identity.unwrap().guest().unwrap();
     assert_eq!(guest.id.unwrap().raw(), b"g");
     let extras: Vec<_> = guest.extras.iter().collect();
     assert_eq!(extras.len(), 1);
@@ -149,7 +149,7 @@ fn callrecord_document_header_after_sessions() {
     assert_eq!(au[0].id.unwrap().raw(), b"au");
     assert_eq!(parts[1].id.unwrap().raw(), b"p2");
     let old: Vec<_> = h.participants.unwrap().iter().collect();
-    assert_eq!(old[0].user.unwrap().id.unwrap().raw(), b"old");
+    assert_eq!(old[0].user().unwrap().id.unwrap().raw(), b"old");
     // Sessions are under /sessions.
     let Event::Session(s) = evs[2] else { panic!() };
     assert_eq!(s.at.root(), Root::Sessions);
@@ -321,7 +321,7 @@ fn nulls_everywhere() {
     assert_eq!(s.at.to_string(), "/value/1");
     assert!(s.errors.is_empty());
     let callee = s.callee.unwrap();
-    assert_eq!(callee.identity.unwrap().user, None);
+    assert_eq!(callee.identity.unwrap().user(), None);
     let Event::Segment(g) = evs[2] else { panic!() };
     assert_eq!(g.at.to_string(), "/value/1/segments/1");
     let Event::Stream(st) = evs[4] else { panic!() };
@@ -723,7 +723,7 @@ fn drain_everything(bytes: &[u8], o: Options) -> Option<Error> {
             }
             if let Some(i) = ep.identity {
                 let _ = i.extras.iter().count();
-                let _ = i.user.map(|u| u.extras.iter().count());
+                let _ = i.user().map(|u| u.extras.iter().count());
             }
         }
     }
@@ -763,4 +763,39 @@ fn no_panics_on_truncated_or_mutated_docs() {
             let _ = drain_everything(&m, opts[(rnd() % 2) as usize]);
         }
     }
+}
+
+#[test]
+fn identity_sets_beyond_the_inline_capacity() {
+    use callrecords::schema::IdentityKind;
+    let doc = br#"{"value":[{"caller":{"identity":{"user":{"id":"u0"},"phone":{"id":"p"},"guest":{"id":"g"},
+        "acsUser":null,"device":{"id":"d"},"user":{"id":"u1"},"endpointType":"voicemail","custom":{"x":1}}},
+        "callee":{"identity":{"user":{"id":"a"},"user":null,"guest":{"id":"b"}}}}]}"#;
+    let evs = all(doc);
+    let Event::Session(s) = evs[1] else { panic!() };
+    let set = s.caller.unwrap().identity.unwrap();
+    let id = |i: Option<callrecords::Identity<'_>>| i.and_then(|i| i.id).map(|j| j.raw().to_vec());
+    assert_eq!(id(set.user()), Some(b"u1".to_vec()));
+    assert_eq!(id(set.device()), Some(b"d".to_vec()));
+    assert_eq!(id(set.guest()), Some(b"g".to_vec()));
+    assert_eq!(set.acs_user(), None);
+    let kinds: Vec<_> = set.iter().map(|(k, _)| k).collect();
+    assert_eq!(
+        kinds,
+        [
+            IdentityKind::User,
+            IdentityKind::Device,
+            IdentityKind::Guest,
+            IdentityKind::Phone
+        ]
+    );
+    assert_eq!(
+        set.endpoint_type,
+        Some(callrecords::schema::EndpointType::Voicemail)
+    );
+    let extras: Vec<_> = set.extras.iter().map(|(k, v)| (k.raw(), v)).collect();
+    assert_eq!(extras, [(&b"custom"[..], &br#"{"x":1}"#[..])]);
+    let set = s.callee.unwrap().identity.unwrap();
+    assert_eq!(set.user(), None);
+    assert_eq!(id(set.guest()), Some(b"b".to_vec()));
 }

@@ -192,7 +192,7 @@ fn check_session_typed(e: &Event<'_>) {
     assert_eq!(ua.kind, UserAgentKind::Client);
     assert_eq!(ua.platform, Some(ClientPlatform::Android));
     assert_eq!(ua.product_family, Some(ProductFamily::SkypeForBusiness));
-    let user = caller.identity.unwrap().user.unwrap();
+    let user = caller.identity.unwrap().user().unwrap();
     assert_eq!(user.display_name.unwrap().raw(), b"Abbie Wilkins");
     assert!(user.extras.is_empty());
     let fb = s.callee.unwrap().feedback.unwrap();

@@ -175,70 +175,177 @@ const SET_KEYS: [&str; 12] = [
     "spoolUser",
 ];
 
+/// The identity slots of an identity set, in this crate's canonical order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IdentityKind {
+    /// `user`.
+    User,
+    /// `application`.
+    Application,
+    /// `device`.
+    Device,
+    /// `applicationInstance` (communicationsIdentitySet).
+    ApplicationInstance,
+    /// `assertedIdentity` (communicationsIdentitySet).
+    AssertedIdentity,
+    /// `azureCommunicationServicesUser` (communicationsIdentitySet).
+    AzureCommunicationServicesUser,
+    /// `encrypted` (communicationsIdentitySet).
+    Encrypted,
+    /// `guest` (communicationsIdentitySet).
+    Guest,
+    /// `onPremises` (communicationsIdentitySet).
+    OnPremises,
+    /// `phone` (communicationsIdentitySet).
+    Phone,
+    /// `acsUser` (a dynamic property seen in Graph payloads).
+    AcsUser,
+    /// `spoolUser` (a dynamic property seen in Graph payloads).
+    SpoolUser,
+}
+
+impl IdentityKind {
+    /// Every kind, in canonical order.
+    pub const ALL: [IdentityKind; 12] = [
+        IdentityKind::User,
+        IdentityKind::Application,
+        IdentityKind::Device,
+        IdentityKind::ApplicationInstance,
+        IdentityKind::AssertedIdentity,
+        IdentityKind::AzureCommunicationServicesUser,
+        IdentityKind::Encrypted,
+        IdentityKind::Guest,
+        IdentityKind::OnPremises,
+        IdentityKind::Phone,
+        IdentityKind::AcsUser,
+        IdentityKind::SpoolUser,
+    ];
+
+    /// The property name.
+    pub fn as_str(&self) -> &'static str {
+        SET_KEYS[*self as usize]
+    }
+
+    fn from_key(k: &[u8]) -> Option<Self> {
+        let i = SET_KEYS.iter().position(|s| s.as_bytes() == k)?;
+        Self::ALL.get(i).copied()
+    }
+}
+
+/// How many identities an [`IdentitySet`] keeps inline; a set with more is re-read from its
+/// text on access (a cold path that allocates the cursor's buffers).
+pub const IDENTITY_SET_INLINE: usize = 3;
+
 /// An identity set (`microsoft.graph.identitySet`, or `communicationsIdentitySet` on participants).
 /// Open type: other properties are in [`IdentitySet::extras`].
+///
+/// The identities are read with [`IdentitySet::get`] or the named accessors ([`IdentitySet::user`],
+/// …). A key given `null` has no identity. The view keeps up to [`IDENTITY_SET_INLINE`]
+/// identities inline so that records stay small.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct IdentitySet<'a> {
     /// `@odata.type`, when present.
-    #[cfg_attr(
-        feature = "serde",
-        serde(rename = "@odata.type", skip_serializing_if = "Option::is_none")
-    )]
     pub odata_type: Option<JsonStr<'a>>,
-    /// `user`.
-    pub user: Option<Identity<'a>>,
-    /// `application`.
-    pub application: Option<Identity<'a>>,
-    /// `device`.
-    pub device: Option<Identity<'a>>,
-    /// `applicationInstance` (communicationsIdentitySet).
-    pub application_instance: Option<Identity<'a>>,
-    /// `assertedIdentity` (communicationsIdentitySet).
-    pub asserted_identity: Option<Identity<'a>>,
-    /// `azureCommunicationServicesUser` (communicationsIdentitySet).
-    pub azure_communication_services_user: Option<Identity<'a>>,
-    /// `encrypted` (communicationsIdentitySet).
-    pub encrypted: Option<Identity<'a>>,
-    /// `guest` (communicationsIdentitySet).
-    pub guest: Option<Identity<'a>>,
-    /// `onPremises` (communicationsIdentitySet).
-    pub on_premises: Option<Identity<'a>>,
-    /// `phone` (communicationsIdentitySet).
-    pub phone: Option<Identity<'a>>,
-    /// `acsUser` (dynamic property seen in Graph payloads).
-    pub acs_user: Option<Identity<'a>>,
-    /// `spoolUser` (dynamic property seen in Graph payloads).
-    pub spool_user: Option<Identity<'a>>,
     /// `endpointType` (communicationsIdentitySet).
     pub endpoint_type: Option<EndpointType<'a>>,
+    entries: [Option<(IdentityKind, Identity<'a>)>; IDENTITY_SET_INLINE],
+    overflow: bool,
     /// The other properties.
-    #[cfg_attr(
-        feature = "serde",
-        serde(skip_serializing_if = "IdentityExtras::is_empty")
-    )]
     pub extras: IdentityExtras<'a>,
 }
 
+macro_rules! identity_accessors {
+    ($($(#[$m:meta])* $name:ident => $kind:ident,)*) => {
+        $(
+            $(#[$m])*
+            pub fn $name(&self) -> Option<Identity<'a>> {
+                self.get(IdentityKind::$kind)
+            }
+        )*
+    };
+}
+
 impl<'a> IdentitySet<'a> {
-    fn slot(&mut self, k: &[u8]) -> Option<(&mut Option<Identity<'a>>, &'static str)> {
-        let i = SET_KEYS.iter().position(|s| s.as_bytes() == k)?;
-        let slot = match i {
-            0 => &mut self.user,
-            1 => &mut self.application,
-            2 => &mut self.device,
-            3 => &mut self.application_instance,
-            4 => &mut self.asserted_identity,
-            5 => &mut self.azure_communication_services_user,
-            6 => &mut self.encrypted,
-            7 => &mut self.guest,
-            8 => &mut self.on_premises,
-            9 => &mut self.phone,
-            10 => &mut self.acs_user,
-            _ => &mut self.spool_user,
-        };
-        Some((slot, SET_KEYS[i]))
+    /// The identity in slot `kind`.
+    pub fn get(&self, kind: IdentityKind) -> Option<Identity<'a>> {
+        if self.overflow {
+            return self.reread(kind);
+        }
+        self.entries
+            .iter()
+            .flatten()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, i)| *i)
+    }
+
+    identity_accessors! {
+        /// `user`.
+        user => User,
+        /// `application`.
+        application => Application,
+        /// `device`.
+        device => Device,
+        /// `applicationInstance`.
+        application_instance => ApplicationInstance,
+        /// `assertedIdentity`.
+        asserted_identity => AssertedIdentity,
+        /// `azureCommunicationServicesUser`.
+        azure_communication_services_user => AzureCommunicationServicesUser,
+        /// `encrypted`.
+        encrypted => Encrypted,
+        /// `guest`.
+        guest => Guest,
+        /// `onPremises`.
+        on_premises => OnPremises,
+        /// `phone`.
+        phone => Phone,
+        /// `acsUser`.
+        acs_user => AcsUser,
+        /// `spoolUser`.
+        spool_user => SpoolUser,
+    }
+
+    /// The identities present, in canonical [`IdentityKind`] order.
+    pub fn iter(&self) -> impl Iterator<Item = (IdentityKind, Identity<'a>)> + '_ {
+        IdentityKind::ALL
+            .iter()
+            .filter_map(move |k| self.get(*k).map(|i| (*k, i)))
+    }
+
+    #[cold]
+    fn reread(&self, kind: IdentityKind) -> Option<Identity<'a>> {
+        let raw = self.extras.raw;
+        let mut cx = Cx::new(Tokenizer::new(raw), raw, 0, false, false, Vec::new());
+        let mut acc = Acc::new(super::Path::document());
+        let mut found = None;
+        let r = (|| {
+            cx.tok.begin_object()?;
+            let mut kb: KeyBuf = [0; 64];
+            while let Some(key) = cx.tok.next_key()? {
+                if IdentityKind::from_key(key_bytes(&key, &mut kb)) == Some(kind) {
+                    found = Identity::parse(&mut cx, &mut acc, FieldPath::new())?;
+                } else {
+                    cx.tok.skip_value()?;
+                }
+            }
+            Ok::<_, crate::Error>(())
+        })();
+        r.ok().and(found)
+    }
+
+    fn put(&mut self, kind: IdentityKind, v: Option<Identity<'a>>) {
+        // Last one wins: replace or clear an existing entry of the same kind.
+        for slot in self.entries.iter_mut() {
+            if matches!(slot, Some((k, _)) if *k == kind) {
+                *slot = v.map(|i| (kind, i));
+                return;
+            }
+        }
+        let Some(v) = v else { return };
+        match self.entries.iter_mut().find(|s| s.is_none()) {
+            Some(slot) => *slot = Some((kind, v)),
+            None => self.overflow = true,
+        }
     }
 
     /// Parses an identity-set-typed field.
@@ -252,8 +359,9 @@ impl<'a> IdentitySet<'a> {
         let mut kb: KeyBuf = [0; 64];
         while let Some(key) = cx.tok.next_key()? {
             let k = key_bytes(&key, &mut kb);
-            if let Some((slot, name)) = v.slot(k) {
-                *slot = Identity::parse(cx, acc, fp.with(name))?;
+            if let Some(kind) = IdentityKind::from_key(k) {
+                let id = Identity::parse(cx, acc, fp.with(kind.as_str()))?;
+                v.put(kind, id);
                 continue;
             }
             match k {
@@ -274,6 +382,27 @@ impl<'a> IdentitySet<'a> {
             any,
         };
         Ok(Some(v))
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for IdentitySet<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(t) = &self.odata_type {
+            m.serialize_entry("@odata.type", t)?;
+        }
+        for (k, i) in self.iter() {
+            m.serialize_entry(k.as_str(), &i)?;
+        }
+        if let Some(t) = &self.endpoint_type {
+            m.serialize_entry("endpointType", t)?;
+        }
+        if !self.extras.is_empty() {
+            m.serialize_entry("extras", &self.extras)?;
+        }
+        m.end()
     }
 }
 

@@ -35,8 +35,8 @@ pub use endpoint::{
 };
 pub use enums::*;
 pub use identity::{
-    AdministrativeUnitInfo, AdministrativeUnitInfos, Identity, IdentityExtras, IdentitySet,
-    IdentitySets, Participant, Participants,
+    AdministrativeUnitInfo, AdministrativeUnitInfos, Identity, IdentityExtras, IdentityKind,
+    IdentitySet, IdentitySets, Participant, Participants, IDENTITY_SET_INLINE,
 };
 pub use lazy::LazyIter;
 pub use media::{DeviceInfo, Media, MediaStream, NetworkInfo, TraceRouteHop, TraceRouteHops};
