@@ -20,6 +20,11 @@ use crate::tokenizer::{Scratch, Tokenizer, DEFAULT_DEPTH_LIMIT};
 /// 4. the top-level annotations ([`Event::Annotation`]: `@odata.nextLink`,
 ///    `sessions@odata.nextLink`, `participants_v2@odata.nextLink`, …) and top-level undeclared keys,
 ///    in input order.
+///
+/// An element of `value`, `sessions`, `segments`, `media` or `streams` that is `null` yields no
+/// record; one of another non-object type is a value error on the parent record (for a session
+/// element, an error in strict mode and nothing in lenient mode). Paths keep the element's index
+/// in the input array either way.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(
