@@ -16,6 +16,12 @@
 //!   the view's extras instead;
 //! - a bad value in a known field (wrong JSON type, bad duration, out-of-range integer) leaves the
 //!   field `None` and is recorded in the record's [`FieldErrors`] (lenient), or is an error (strict).
+//!
+//! Records are `Copy` and allocation-free. Endpoints, user agents and identity sets are flat
+//! views (an [`Endpoint`] has every `participantEndpoint` property and a [`EndpointKind`] from
+//! `@odata.type`); an [`IdentitySet`] keeps up to [`IDENTITY_SET_INLINE`] identities inline. Lazy
+//! views (`traceRouteHops`, feedback tokens, identity extras, `participants_v2`, …) allocate a
+//! cursor's buffers when iterated; the records themselves never do.
 
 mod endpoint;
 pub mod enums;
