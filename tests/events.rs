@@ -799,3 +799,60 @@ fn identity_sets_beyond_the_inline_capacity() {
     assert_eq!(set.user(), None);
     assert_eq!(id(set.guest()), Some(b"b".to_vec()));
 }
+
+/// Counts this thread's heap allocations (tests run in parallel threads).
+mod counting {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::cell::Cell;
+
+    thread_local! { static COUNT: Cell<u64> = const { Cell::new(0) }; }
+
+    pub struct Counting;
+
+    // SAFETY: forwards to the system allocator; only counts.
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+            let _ = COUNT.try_with(|c| c.set(c.get() + 1));
+            // SAFETY: same contract as the caller's.
+            unsafe { System.alloc(l) }
+        }
+        unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+            // SAFETY: same contract as the caller's.
+            unsafe { System.dealloc(p, l) }
+        }
+        unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
+            let _ = COUNT.try_with(|c| c.set(c.get() + 1));
+            // SAFETY: same contract as the caller's.
+            unsafe { System.realloc(p, l, n) }
+        }
+    }
+
+    pub fn count() -> u64 {
+        COUNT.with(|c| c.get())
+    }
+}
+
+#[global_allocator]
+static ALLOC: counting::Counting = counting::Counting;
+
+#[test]
+fn parser_second_pass_makes_no_allocations() {
+    use callrecords::generate::{to_vec, GenOptions, Shape as GenShape};
+    for shape in [GenShape::Sessions, GenShape::CallRecord] {
+        for size in [1 << 20, 3 << 20] {
+            let doc = to_vec(&GenOptions {
+                seed: 11,
+                target_bytes: size,
+                compact: false,
+                shape,
+            });
+            let mut parser = Parser::new();
+            let first = parser.events(&doc).map(|e| e.unwrap()).count();
+            let before = counting::count();
+            let second = parser.events(&doc).map(|e| e.unwrap()).count();
+            let allocs = counting::count() - before;
+            assert_eq!(first, second);
+            assert_eq!(allocs, 0, "{shape:?} {size}");
+        }
+    }
+}
