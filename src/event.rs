@@ -4,8 +4,9 @@ use core::mem;
 
 use crate::error::{Error, ErrorKind};
 use crate::schema::{
-    parse_session, top_begin, top_decide, top_keys, Acc, Annotation, CallRecord, Cx, FieldPath,
-    Media, MediaStream, PageInfo, Path, Root, Segment, Session, Shape, Top, TopStop, Undeclared,
+    parse_call_record_element, parse_session, top_begin, top_decide, top_keys, Acc, Annotation,
+    CallRecord, Cx, FieldPath, Media, MediaStream, PageInfo, Path, Root, Segment, Session, Shape,
+    Top, TopStop, Undeclared,
 };
 use crate::tokenizer::{Scratch, Tokenizer, DEFAULT_DEPTH_LIMIT};
 
@@ -13,7 +14,8 @@ use crate::tokenizer::{Scratch, Tokenizer, DEFAULT_DEPTH_LIMIT};
 ///
 /// Order, whatever the key order of the input:
 /// 1. [`Event::Page`] (callRecords-shaped documents only);
-/// 2. [`Event::CallRecord`] (callRecord documents);
+/// 2. [`Event::CallRecord`] (callRecord documents; on a callRecords list page, one per element,
+///    each followed by its sessions' events and its own annotations);
 /// 3. per session: [`Event::Session`], then per segment [`Event::Segment`], per media
 ///    [`Event::Media`], per stream [`Event::Stream`] (pre-order), then the annotations and
 ///    undeclared keys met inside that session;
@@ -225,7 +227,7 @@ impl<'a> Events<'a> {
         match res {
             Ok(TopStop::InlineValue) => {
                 // Single pass: page info is complete and the cursor is inside `value`.
-                self.shape = Some(Shape::SessionsPage);
+                self.shape = Some(self.top.shape);
                 self.bufs.buf.push(Event::Page(self.top.page));
                 // Top-level annotations seen so far are emitted last.
                 self.bufs.trailer.append(&mut cx.tail);
@@ -262,7 +264,9 @@ impl<'a> Events<'a> {
                 }
                 return Ok(());
             }
-            Shape::SessionsPage => self.bufs.buf.push(Event::Page(top.page)),
+            Shape::SessionsPage | Shape::CallRecordsPage => {
+                self.bufs.buf.push(Event::Page(top.page))
+            }
             Shape::CallRecord => {
                 self.bufs.buf.push(Event::Page(top.page));
                 self.bufs.buf.push(Event::CallRecord(top.header));
@@ -320,13 +324,19 @@ impl<'a> Events<'a> {
                 inline,
             } => {
                 let (base, inline) = (*base, *inline);
+                let list = self.shape == Some(Shape::CallRecordsPage);
                 let top = &mut self.top;
                 let trailer = &mut self.bufs.trailer;
                 let r = (|| {
                     if cx.tok.next_element()? {
-                        let at = Path::session(*root, self.next_session);
+                        let index = self.next_session;
                         self.next_session = self.next_session.saturating_add(1);
                         let mut dummy = Acc::new(Path::document());
+                        if list {
+                            parse_call_record_element(cx, &mut dummy, index, &mut self.bufs.buf)?;
+                            return Ok(true);
+                        }
+                        let at = Path::session(*root, index);
                         let field = FieldPath::new().with(match root {
                             Root::Value => "value",
                             _ => "sessions",

@@ -856,3 +856,64 @@ fn parser_second_pass_makes_no_allocations() {
         }
     }
 }
+
+#[test]
+fn call_records_list_page() {
+    let elements = r#"[{"id":"a","version":1,"type":"groupCall","modalities":["audio"],
+        "organizer":{"user":{"id":"u","displayName":null},"acsUser":null,"spoolUser":null},
+        "participants_v2@odata.context":"x","startDateTime":"2023-09-25T10:36:40Z"},
+        {"sessions":[{"segments":[{"id":"g"}],"id":"s"}],"id":"b","version":"9"}]"#;
+    let ctx = r#""https://graph.microsoft.com/v1.0/$metadata#communications/callRecords""#;
+    let first = format!(r#"{{"@odata.context":{ctx},"value":{elements},"@odata.nextLink":"n"}}"#);
+    let last = format!(r#"{{"value":{elements},"@odata.nextLink":"n","@odata.context":{ctx}}}"#);
+    let a = all(first.as_bytes());
+    let b = all(last.as_bytes());
+    // The same events (annotation offsets differ between the two texts).
+    let records = |v: &[Event<'_>]| -> Vec<String> {
+        v.iter()
+            .map(|e| match e {
+                Event::Annotation(x) => x.to_string(),
+                e => format!("{e:?}"),
+            })
+            .collect()
+    };
+    assert_eq!(records(&a), records(&b));
+    assert_eq!(
+        kinds(&a),
+        [
+            "page",
+            "callRecord",
+            "annotation",
+            "callRecord",
+            "session",
+            "segment",
+            "annotation"
+        ]
+    );
+    let Event::Page(p) = a[0] else { panic!() };
+    assert_eq!(p.shape, Shape::CallRecordsPage);
+    let Event::CallRecord(h) = a[1] else { panic!() };
+    assert_eq!(h.id.unwrap().raw(), b"a");
+    assert_eq!(h.version, Some(1));
+    let user = h.organizer.unwrap().user().unwrap();
+    assert_eq!(user.id.unwrap().raw(), b"u");
+    assert_eq!(user.display_name, None);
+    assert_eq!(h.start_date_time.unwrap().unix_seconds(), 1_695_638_200);
+    let Event::Annotation(x) = a[2] else { panic!() };
+    assert_eq!(x.to_string(), "/value/0/participants_v2@odata.context");
+    let Event::CallRecord(h) = a[3] else { panic!() };
+    assert_eq!(h.id.unwrap().raw(), b"b");
+    // IEEE754Compatible string form of an Int64.
+    assert_eq!(h.version, Some(9));
+    let Event::Session(s) = a[4] else { panic!() };
+    assert_eq!(s.at.to_string(), "/value/1/sessions/0");
+    assert_eq!(s.at.root(), Root::Record(1));
+    let Event::Segment(g) = a[5] else { panic!() };
+    assert_eq!(g.session_id.unwrap().raw(), b"s");
+    assert_eq!(g.at.to_string(), "/value/1/sessions/0/segments/0");
+    // A sessions page's context is not a list of call records.
+    let page = br#"{"@odata.context":"https://g/v1.0/$metadata#communications/callRecords('x')/sessions","value":[{"id":"s"}]}"#;
+    let mut it = events(page);
+    it.by_ref().for_each(drop);
+    assert_eq!(it.shape(), Some(Shape::SessionsPage));
+}

@@ -47,7 +47,9 @@ pub use identity::{
 pub use lazy::LazyIter;
 pub use media::{DeviceInfo, Media, MediaStream, NetworkInfo, TraceRouteHop, TraceRouteHops};
 pub use path::{FieldError, FieldErrors, FieldPath, Path, Root, Undeclared, FIELD_ERRORS_INLINE};
-pub(crate) use session::{parse_session, top_begin, top_decide, top_keys, Top, TopStop};
+pub(crate) use session::{
+    parse_call_record_element, parse_session, top_begin, top_decide, top_keys, Top, TopStop,
+};
 pub use session::{Annotation, CallRecord, PageInfo, Segment, Session, Shape};
 
 use crate::error::Error;

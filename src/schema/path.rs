@@ -14,6 +14,9 @@ pub enum Root {
     Value,
     /// `/sessions` of a callRecord document.
     Sessions,
+    /// `/value/{n}/sessions` of the call record at index `n` of a callRecords list page; at
+    /// depth 0, the call record `/value/{n}` itself.
+    Record(u32),
 }
 
 /// The location of a record in the document: `/value/3/segments/0/media/0/streams/1`.
@@ -31,6 +34,15 @@ impl Path {
     pub const fn document() -> Self {
         Path {
             root: Root::Document,
+            depth: 0,
+            idx: [0; 4],
+        }
+    }
+
+    /// The call record at `index` of a callRecords list page (`/value/{index}`).
+    pub const fn record(index: u32) -> Self {
+        Path {
+            root: Root::Record(index),
             depth: 0,
             idx: [0; 4],
         }
@@ -92,12 +104,15 @@ impl Path {
 impl fmt::Display for Path {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         const NAMES: [&str; 4] = ["", "segments", "media", "streams"];
+        if let Root::Record(r) = self.root {
+            write!(f, "/value/{r}")?;
+        }
         for level in 0..self.depth {
             let i = self.idx[level as usize];
             if level == 0 {
                 let root = match self.root {
                     Root::Value => "value",
-                    Root::Sessions => "sessions",
+                    Root::Sessions | Root::Record(_) => "sessions",
                     Root::Document => "",
                 };
                 write!(f, "/{root}/{i}")?;
@@ -324,6 +339,9 @@ mod tests {
         assert_eq!(p.to_string(), "/value/3/segments/0/media/0/streams/1");
         assert_eq!(p.stream_index(), Some(1));
         assert_eq!(Path::document().to_string(), "");
+        assert_eq!(Path::record(2).to_string(), "/value/2");
+        let p = Path::session(Root::Record(2), 1).child(0);
+        assert_eq!(p.to_string(), "/value/2/sessions/1/segments/0");
         let f = FieldPath::new().with("callerNetwork").with("linkSpeed");
         assert_eq!(f.to_string(), "/callerNetwork/linkSpeed");
     }

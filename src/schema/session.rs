@@ -22,6 +22,10 @@ pub enum Shape {
     SessionsPage,
     /// A callRecord document: the call record's fields plus `"sessions": [session…]`.
     CallRecord,
+    /// A callRecords list page (`GET /communications/callRecords`):
+    /// `{"@odata.context": "…#communications/callRecords", "value": [callRecord…]}`. Each call
+    /// record gives a [`CallRecord`] event, then its sessions if it has any.
+    CallRecordsPage,
     /// Valid JSON of another shape: it yields no records.
     #[default]
     Other,
@@ -244,9 +248,22 @@ pub(crate) fn parse_session<'a>(
 ) -> R<bool> {
     buf.clear();
     cx.tail.clear();
+    parse_session_append(cx, parent, parent_field, at, buf)
+}
+
+/// [`parse_session`] without clearing: the session's events are appended to `buf`.
+fn parse_session_append<'a>(
+    cx: &mut Cx<'a>,
+    parent: &mut Acc<'a>,
+    parent_field: FieldPath,
+    at: Path,
+    buf: &mut Vec<Event<'a>>,
+) -> R<bool> {
     if !cx.object_start(parent, parent_field)? {
         return Ok(false);
     }
+    let slot = buf.len();
+    let tail_start = cx.tail.len();
     buf.push(Event::Session(Session::default()));
     let mut s = Session {
         at,
@@ -266,7 +283,7 @@ pub(crate) fn parse_session<'a>(
             b"isTest" => s.is_test = cx.bool(&mut acc, f("isTest"))?,
             b"segments" => {
                 // A duplicate `segments` replaces the earlier one's children.
-                buf.truncate(1);
+                buf.truncate(slot + 1);
                 s.segment_count = 0;
                 if cx.array_start(&mut acc, f("segments"))? {
                     let mut i = 0u32;
@@ -282,7 +299,7 @@ pub(crate) fn parse_session<'a>(
         }
     }
     s.errors = acc.errs;
-    for e in buf.iter_mut().skip(1) {
+    for e in buf.iter_mut().skip(slot + 1) {
         match e {
             Event::Segment(x) => x.session_id = s.id,
             Event::Media(x) => x.session_id = s.id,
@@ -290,11 +307,103 @@ pub(crate) fn parse_session<'a>(
             _ => {}
         }
     }
-    if let Some(slot) = buf.first_mut() {
-        *slot = Event::Session(s);
+    if let Some(e) = buf.get_mut(slot) {
+        *e = Event::Session(s);
+    }
+    if tail_start < cx.tail.len() {
+        buf.extend(cx.tail.drain(tail_start..));
+    }
+    Ok(true)
+}
+
+/// Parses one element of a callRecords list page into `buf` (cleared first): the call record's
+/// header, then its sessions (if expanded), then the annotations and undeclared keys met inside
+/// it. One pass; the header slot is reserved first and filled when the element closes.
+pub(crate) fn parse_call_record_element<'a>(
+    cx: &mut Cx<'a>,
+    parent: &mut Acc<'a>,
+    index: u32,
+    buf: &mut Vec<Event<'a>>,
+) -> R<bool> {
+    buf.clear();
+    cx.tail.clear();
+    if !cx.object_start(parent, f("value"))? {
+        return Ok(false);
+    }
+    let at = Path::record(index);
+    buf.push(Event::CallRecord(CallRecord::default()));
+    let mut h = CallRecord::default();
+    let mut acc = Acc::new(at);
+    let mut kb: KeyBuf = [0; 64];
+    while let Some(key) = cx.tok.next_key()? {
+        let k = key_bytes(&key, &mut kb);
+        if k == b"sessions" {
+            buf.truncate(1);
+            if cx.array_start(&mut acc, f("sessions"))? {
+                let mut i = 0u32;
+                while cx.tok.next_element()? {
+                    let sat = Path::session(Root::Record(index), i);
+                    parse_session_append(cx, &mut acc, f("sessions"), sat, buf)?;
+                    i = i.saturating_add(1);
+                }
+            }
+        } else if !header_field(cx, &mut h, &mut acc, k)? {
+            cx.record_other(at, FieldPath::new(), key)?;
+        }
+    }
+    h.errors = acc.errs;
+    if let Some(e) = buf.first_mut() {
+        *e = Event::CallRecord(h);
     }
     buf.append(&mut cx.tail);
     Ok(true)
+}
+
+/// Reads a callRecord header field; `false` when `k` is not one.
+fn header_field<'a>(
+    cx: &mut Cx<'a>,
+    h: &mut CallRecord<'a>,
+    acc: &mut Acc<'a>,
+    k: &[u8],
+) -> R<bool> {
+    match k {
+        b"id" => h.id = cx.str(acc, f("id"))?,
+        b"version" => h.version = cx.i64(acc, f("version"))?,
+        b"type" => h.call_type = cx.enumeration(acc, f("type"))?,
+        b"modalities" => h.modalities = cx.modalities(acc, f("modalities"))?,
+        b"startDateTime" => h.start_date_time = cx.timestamp(acc, f("startDateTime"))?,
+        b"endDateTime" => h.end_date_time = cx.timestamp(acc, f("endDateTime"))?,
+        b"lastModifiedDateTime" => {
+            h.last_modified_date_time = cx.timestamp(acc, f("lastModifiedDateTime"))?
+        }
+        b"joinWebUrl" => h.join_web_url = cx.str(acc, f("joinWebUrl"))?,
+        b"organizer" => h.organizer = IdentitySet::parse(cx, acc, f("organizer"))?,
+        b"participants" => {
+            h.participants = cx
+                .raw_array(acc, f("participants"))?
+                .map(|raw| IdentitySets { raw })
+        }
+        b"organizer_v2" => h.organizer_v2 = Participant::parse(cx, acc, f("organizer_v2"))?,
+        b"participants_v2" => {
+            h.participants_v2 = cx
+                .raw_array(acc, f("participants_v2"))?
+                .map(|raw| Participants { raw })
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+/// True when an `@odata.context` names a list of call records
+/// (`…#communications/callRecords`, possibly with an expansion), not sessions or one entity.
+fn is_call_records_list(ctx: Option<JsonStr<'_>>) -> bool {
+    let Some(raw) = ctx.map(|c| c.raw()) else {
+        return false;
+    };
+    memchr::memmem::find(raw, b"communications/callRecords").is_some()
+        && memchr::memmem::find(raw, b"/sessions").is_none()
+        && memchr::memmem::find(raw, b"$entity").is_none()
+        && memchr::memmem::find(raw, b"callRecords('").is_none()
 }
 
 fn parse_segment<'a>(
@@ -488,7 +597,11 @@ pub(crate) fn top_keys<'a>(cx: &mut Cx<'a>, top: &mut Top<'a>, inline_ok: bool) 
     top.header.errors = acc.errs;
     let stop = r?;
     if stop == TopStop::InlineValue {
-        top.shape = Shape::SessionsPage;
+        top.shape = if is_call_records_list(top.page.context) {
+            Shape::CallRecordsPage
+        } else {
+            Shape::SessionsPage
+        };
         top.page.shape = top.shape;
         top.page.call_record_id = top.page.context.and_then(call_record_id_from_context);
     }
@@ -502,7 +615,6 @@ fn top_keys_inner<'a>(
     inline_ok: bool,
 ) -> R<TopStop> {
     let at = acc.at;
-    let h = &mut top.header;
     let mut kb: KeyBuf = [0; 64];
     while let Some(key) = cx.tok.next_key()? {
         match key_bytes(&key, &mut kb) {
@@ -525,39 +637,11 @@ fn top_keys_inner<'a>(
                 top.sessions_arr = cx.raw_array(acc, f("sessions"))?;
             }
             k => {
-                match k {
-                    b"id" => h.id = cx.str(acc, f("id"))?,
-                    b"version" => h.version = cx.i64(acc, f("version"))?,
-                    b"type" => h.call_type = cx.enumeration(acc, f("type"))?,
-                    b"modalities" => h.modalities = cx.modalities(acc, f("modalities"))?,
-                    b"startDateTime" => {
-                        h.start_date_time = cx.timestamp(acc, f("startDateTime"))?
-                    }
-                    b"endDateTime" => h.end_date_time = cx.timestamp(acc, f("endDateTime"))?,
-                    b"lastModifiedDateTime" => {
-                        h.last_modified_date_time = cx.timestamp(acc, f("lastModifiedDateTime"))?
-                    }
-                    b"joinWebUrl" => h.join_web_url = cx.str(acc, f("joinWebUrl"))?,
-                    b"organizer" => h.organizer = IdentitySet::parse(cx, acc, f("organizer"))?,
-                    b"participants" => {
-                        h.participants = cx
-                            .raw_array(acc, f("participants"))?
-                            .map(|raw| IdentitySets { raw })
-                    }
-                    b"organizer_v2" => {
-                        h.organizer_v2 = Participant::parse(cx, acc, f("organizer_v2"))?
-                    }
-                    b"participants_v2" => {
-                        h.participants_v2 = cx
-                            .raw_array(acc, f("participants_v2"))?
-                            .map(|raw| Participants { raw })
-                    }
-                    _ => {
-                        cx.record_other(at, FieldPath::new(), key)?;
-                        continue;
-                    }
+                if header_field(cx, &mut top.header, acc, k)? {
+                    top.header_seen = true;
+                } else {
+                    cx.record_other(at, FieldPath::new(), key)?;
                 }
-                top.header_seen = true;
             }
         }
     }
@@ -567,7 +651,11 @@ fn top_keys_inner<'a>(
 /// After [`TopStop::End`] of a full pre-scan: decides the shape and where the sessions are.
 pub(crate) fn top_decide(top: &mut Top<'_>) {
     if top.has_value {
-        top.shape = Shape::SessionsPage;
+        top.shape = if is_call_records_list(top.page.context) {
+            Shape::CallRecordsPage
+        } else {
+            Shape::SessionsPage
+        };
         top.sessions = top.value_arr.map(|a| (Root::Value, a));
     } else if top.has_sessions || top.header_seen {
         top.shape = Shape::CallRecord;
