@@ -91,6 +91,7 @@ struct Inner {
 pub(crate) enum Found {
     Byte(u8),
     End,
+    #[allow(dead_code, reason = "for the stream layer")]
     Nothing,
 }
 
@@ -122,6 +123,7 @@ impl Error {
         Self::build(kind, offset as u64, found)
     }
 
+    #[allow(dead_code, reason = "for the schema and stream layers")]
     /// A syntax error at an absolute `offset` when the byte there is not known.
     #[cold]
     #[inline(never)]
@@ -129,6 +131,7 @@ impl Error {
         Self::build(kind, offset, Found::Nothing)
     }
 
+    #[allow(dead_code, reason = "for the schema and stream layers")]
     /// A strict-mode value error for the field at `path`.
     #[cold]
     #[inline(never)]
@@ -138,6 +141,7 @@ impl Error {
         e
     }
 
+    #[allow(dead_code, reason = "for the schema and stream layers")]
     /// An I/O error while reading at stream offset `offset`.
     #[cold]
     #[inline(never)]
@@ -147,6 +151,7 @@ impl Error {
         e
     }
 
+    #[allow(dead_code, reason = "for the schema and stream layers")]
     /// Attaches a free-form detail (for example the size of an oversize session).
     #[cold]
     pub(crate) fn with_detail(mut self, detail: impl Into<Box<str>>) -> Self {
@@ -154,6 +159,7 @@ impl Error {
         self
     }
 
+    #[allow(dead_code, reason = "for the schema and stream layers")]
     /// Attaches the JSON path of the value being parsed.
     #[cold]
     pub(crate) fn with_path(mut self, path: impl Into<Box<str>>) -> Self {
@@ -161,6 +167,7 @@ impl Error {
         self
     }
 
+    #[allow(dead_code, reason = "for the schema and stream layers")]
     /// Records line and column (1-based) when the input is no longer available to compute them.
     #[cold]
     pub(crate) fn with_line_column(mut self, line: u64, column: u64) -> Self {
@@ -168,6 +175,7 @@ impl Error {
         self
     }
 
+    #[allow(dead_code, reason = "for the schema and stream layers")]
     /// Moves the offset by `base` (used when a window of a stream was parsed).
     #[cold]
     pub(crate) fn shifted(mut self, base: u64) -> Self {

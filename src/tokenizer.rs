@@ -1058,6 +1058,7 @@ fn check_escapes(raw: &[u8]) -> Result<(), usize> {
 }
 
 #[cfg(test)]
+#[allow(clippy::panic, reason = "test failures panic")]
 mod tests {
     use super::*;
 

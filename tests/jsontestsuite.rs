@@ -6,6 +6,8 @@
 //! `$CARGO_MANIFEST_DIR/../shared/jsontestsuite/test_parsing`, else
 //! `/work/shared/jsontestsuite/test_parsing`.
 
+#![allow(clippy::panic, reason = "test failures panic")]
+
 use std::path::PathBuf;
 
 use callrecords::tokenizer::{Scratch, Tokenizer, DEFAULT_DEPTH_LIMIT};

@@ -9,6 +9,8 @@
 //! - Exact-size buffers (`Vec` with capacity == length, the input ending in the allocation's last
 //!   byte) for every backend.
 
+#![allow(clippy::panic, reason = "test failures panic")]
+
 use callrecords::tokenizer::{Scratch, Token, Tokenizer, DEFAULT_DEPTH_LIMIT};
 use callrecords::{Backend, Error, ErrorKind};
 use proptest::prelude::*;
