@@ -27,6 +27,7 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use callrecords::generate::{GenOptions, Shape};
 use callrecords::tokenizer::{Scratch, Tokenizer, DEFAULT_DEPTH_LIMIT};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 
@@ -47,39 +48,14 @@ fn docs_corpus() -> Vec<Vec<u8>> {
     paths.iter().filter_map(|p| std::fs::read(p).ok()).collect()
 }
 
-/// A large sessions page: the sessions of a docs example repeated inside one `value` array until
-/// the document reaches `target` bytes.
-// TODO: switch to `callrecords::generate::to_vec(&GenOptions { .. })` once the generator lands.
+/// A generated sessions page of about `target` bytes (`callrecords gen --seed 1 --size ...`).
 fn large_payload(target: usize, compact: bool) -> Vec<u8> {
-    let path = corpus_dir().join("v1.0_callrecords-callrecord-list-sessions_example2.json");
-    let text = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let doc: serde_json::Value = serde_json::from_slice(&text).unwrap_or_else(|e| panic!("{e}"));
-    let sessions = doc
-        .get("value")
-        .and_then(|v| v.as_array())
-        .cloned()
-        .unwrap_or_default();
-    assert!(!sessions.is_empty(), "no sessions in {}", path.display());
-    let one = serde_json::to_vec(&sessions).map_or(1, |v| v.len().max(1));
-    let mut out_sessions = Vec::new();
-    let mut size = 0;
-    while size < target {
-        out_sessions.extend(sessions.iter().cloned());
-        size += one;
-        if !compact {
-            size += one / 2; // pretty printing roughly adds half again
-        }
-    }
-    let mut page = doc.clone();
-    if let Some(v) = page.get_mut("value") {
-        *v = serde_json::Value::Array(out_sessions);
-    }
-    let bytes = if compact {
-        serde_json::to_vec(&page)
-    } else {
-        serde_json::to_vec_pretty(&page)
-    };
-    bytes.unwrap_or_else(|e| panic!("{e}"))
+    callrecords::generate::to_vec(&GenOptions {
+        seed: 1,
+        target_bytes: target,
+        compact,
+        shape: Shape::Sessions,
+    })
 }
 
 fn tokenizer_validate(input: &[u8], scratch: &mut Option<Scratch>) -> bool {
