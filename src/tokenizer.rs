@@ -2,7 +2,7 @@
 //!
 //! # How it works
 //!
-//! Stage 1 ([`crate::arch`]) indexes the input one window of `WINDOW_BYTES` (64 KiB) at a time,
+//! Stage 1 (`crate::arch`) indexes the input one window of `WINDOW_BYTES` (64 KiB) at a time,
 //! ahead of the cursor, into a [`Scratch`] that is reused across documents. For each window it
 //! records the absolute offset of every structural position (operators outside strings, every real
 //! quote, every scalar start) and a bitmap of backslashes. The tokenizer walks those offsets:
