@@ -44,6 +44,8 @@ pub enum ErrorKind {
     ExpectedObject,
     /// An array was required here (`Tokenizer::begin_array`) but another value came.
     ExpectedArray,
+    /// The input is 4 GiB or larger; the tokenizer indexes offsets as `u32`.
+    InputTooLarge,
     /// A known field held a bad value (strict mode only).
     Value(crate::value::ValueErrorKind),
     /// The document is valid JSON but not a callRecords shape (strict mode only).
@@ -301,6 +303,7 @@ impl Error {
             ErrorKind::DepthLimitExceeded => "nesting within the depth limit",
             ErrorKind::ExpectedObject => "an object",
             ErrorKind::ExpectedArray => "an array",
+            ErrorKind::InputTooLarge => "an input smaller than 4 GiB",
             ErrorKind::Value(_) => "a valid value for this field",
             ErrorKind::NotCallRecords => "a callRecords sessions page or callRecord document",
             ErrorKind::SessionTooLarge => "a session within max_session_bytes",

@@ -46,7 +46,8 @@
 //! - A UTF-8 byte order mark is rejected (`ExpectedValue` at offset 0).
 //! - Numbers of any size and precision are accepted (`1e400`, 400-digit integers); converting them
 //!   is the value layer's job.
-//! - Inputs of 4 GiB or more are not supported (structural offsets are `u32`).
+//! - Inputs of 4 GiB or more are rejected with [`ErrorKind::InputTooLarge`] (structural offsets are
+//!   `u32`); stream such documents instead.
 
 use crate::arch::{self, Backend, Indexer, Window};
 use crate::error::{Error, ErrorKind};
@@ -376,6 +377,12 @@ impl<'a> Tokenizer<'a> {
     #[cold]
     #[inline(never)]
     fn refill(&mut self) -> Option<usize> {
+        if self.input.len() > u32::MAX as usize {
+            // Structural offsets are `u32`: refuse rather than index wrongly.
+            self.pending = 0;
+            self.pending_kind = ErrorKind::InputTooLarge;
+            return None;
+        }
         loop {
             let start = self.window.end;
             if start >= self.input.len() {
