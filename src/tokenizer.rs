@@ -239,6 +239,8 @@ pub struct Tokenizer<'a> {
     /// Bit stack of open containers: bit `d` is set when level `d` is an object.
     stack: Vec<u64>,
     depth: usize,
+    /// The innermost open container is an object (cache of the stack's top bit).
+    in_object: bool,
     depth_limit: usize,
     /// Offset of the first stage-1 error seen so far (`usize::MAX`: none).
     pending: usize,
@@ -297,6 +299,7 @@ impl<'a> Tokenizer<'a> {
             indexer: Indexer::new(backend),
             stack,
             depth: 0,
+            in_object: false,
             depth_limit,
             pending: usize::MAX,
             pending_kind: ErrorKind::InvalidUtf8,
@@ -467,6 +470,12 @@ impl<'a> Tokenizer<'a> {
 
     #[inline(always)]
     fn top_is_object(&self) -> bool {
+        self.in_object
+    }
+
+    /// Reads the stack bit of the innermost open container.
+    #[inline(always)]
+    fn stack_top_is_object(&self) -> bool {
         let level = self.depth.wrapping_sub(1);
         self.stack
             .get(level / 64)
@@ -492,6 +501,7 @@ impl<'a> Tokenizer<'a> {
             }
         }
         self.depth = level + 1;
+        self.in_object = object;
         if level == 0 {
             self.top = Top::Inside;
         }
@@ -505,6 +515,7 @@ impl<'a> Tokenizer<'a> {
             return Err(self.after_value_error(at));
         }
         self.depth -= 1;
+        self.in_object = self.stack_top_is_object();
         self.first = false;
         if self.depth == 0 {
             self.top = Top::Done;
@@ -537,6 +548,15 @@ impl<'a> Tokenizer<'a> {
     /// The string whose opening quote is at `open` (already consumed); consumes its closing quote.
     #[inline(always)]
     fn string_at(&mut self, open: usize) -> Result<JsonStr<'a>, Error> {
+        let (close, escaped) = self.string_close(open)?;
+        let raw = self.input.get(open + 1..close).unwrap_or(&[]);
+        Ok(JsonStr::new(raw, escaped))
+    }
+
+    /// Validates the string whose opening quote is at `open` (already consumed) and consumes its
+    /// closing quote; returns the closing quote's offset and whether the string has escapes.
+    #[inline(always)]
+    fn string_close(&mut self, open: usize) -> Result<(usize, bool), Error> {
         let Some(close) = self.next_structural() else {
             return Err(self.eof());
         };
@@ -544,16 +564,14 @@ impl<'a> Tokenizer<'a> {
         if close > self.pending {
             return Err(self.string_stage1_error(open, close));
         }
-        let Some(raw) = self.input.get(open + 1..close) else {
-            return Err(self.err(ErrorKind::Eof, close));
-        };
         let escaped = self.has_backslash(open + 1, close);
         if escaped {
+            let raw = self.input.get(open + 1..close).unwrap_or(&[]);
             if let Err(at) = check_escapes(raw) {
                 return Err(self.err(ErrorKind::InvalidEscape, open + 1 + at));
             }
         }
-        Ok(JsonStr::new(raw, escaped))
+        Ok((close, escaped))
     }
 
     /// A stage-1 error lies inside the string `open..=close`; an invalid escape before it wins.
@@ -843,8 +861,7 @@ impl<'a> Tokenizer<'a> {
             let s = self.value_start()?;
             match self.byte(s) {
                 b'"' => {
-                    self.string_at(s)?;
-                    end = self.pos_end_of_string();
+                    end = self.string_close(s)?.0 + 1;
                 }
                 b'{' => {
                     self.push(true, s)?;
@@ -853,7 +870,7 @@ impl<'a> Tokenizer<'a> {
                     };
                     match self.byte(k) {
                         b'"' => {
-                            self.string_at(k)?;
+                            self.string_close(k)?;
                             self.colon()?;
                             continue 'value;
                         }
@@ -901,7 +918,7 @@ impl<'a> Tokenizer<'a> {
                         if self.byte(k) != b'"' {
                             return Err(self.key_error(k));
                         }
-                        self.string_at(k)?;
+                        self.string_close(k)?;
                         self.colon()?;
                         continue 'value;
                     }
@@ -914,16 +931,6 @@ impl<'a> Tokenizer<'a> {
                 }
             }
         }
-    }
-
-    /// The end (one past the closing quote) of the string just consumed.
-    #[inline(always)]
-    fn pos_end_of_string(&self) -> usize {
-        // The closing quote is the last consumed structural; `pos >= 1` right after consuming it.
-        self.window
-            .structurals
-            .get(self.pos.wrapping_sub(1))
-            .map_or(self.input.len(), |&c| c as usize + 1)
     }
 
     /// Generic walk: the next token, or `None` after the top-level value is complete and only
