@@ -130,9 +130,10 @@ impl Scratch {
         Self::default()
     }
 
-    /// Empty buffers using the given stage-1 backend.
+    /// Empty buffers using the given stage-1 backend (see `Backend::supported`).
     ///
-    /// The backend must be supported by this CPU.
+    /// A backend this CPU cannot run falls back to the detected one; [`Tokenizer::backend`] says
+    /// which one a tokenizer really uses.
     pub fn with_backend(backend: Backend) -> Self {
         Scratch {
             window: Window::default(),
