@@ -5,7 +5,7 @@
 
 use callrecords::value::{parse_f64, parse_i64};
 use callrecords::{Duration, JsonStr, Timestamp};
-use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{black_box, criterion_group, Criterion, Throughput};
 
 const DURATIONS: &[&str] = &[
     "PT0.016S", "PT0.02S", "PT1S", "PT1M2.5S", "P1DT2H", "PT0.045S", "PT12M34.5678S", "PT0S",
@@ -126,4 +126,53 @@ fn numbers_and_strings(c: &mut Criterion) {
 }
 
 criterion_group!(benches, durations, timestamps, numbers_and_strings);
-criterion_main!(benches);
+
+/// `VALUES_BENCH_LOOP=<name>` runs one parser over its mix 100,000 times and exits, for counting
+/// instructions with `valgrind --tool=callgrind` when wall-clock timings are too noisy (a shared
+/// machine). Names: `duration`, `speedate_duration`, `timestamp`, `speedate_timestamp`.
+fn instruction_count_mode(name: &str) {
+    let mut sum = 0i64;
+    for _ in 0..100_000 {
+        match name {
+            "duration" => {
+                for s in DURATIONS {
+                    if let Ok(d) = Duration::parse(black_box(s.as_bytes())) {
+                        sum = sum.wrapping_add(d.as_nanos());
+                    }
+                }
+            }
+            "speedate_duration" => {
+                for s in DURATIONS {
+                    if let Ok(d) = speedate::Duration::parse_bytes(black_box(s.as_bytes())) {
+                        sum = sum.wrapping_add(i64::from(d.second));
+                    }
+                }
+            }
+            "timestamp" => {
+                for s in TIMESTAMPS {
+                    if let Ok(t) = Timestamp::parse(black_box(s.as_bytes())) {
+                        sum = sum.wrapping_add(t.unix_seconds());
+                    }
+                }
+            }
+            "speedate_timestamp" => {
+                for s in TIMESTAMPS {
+                    if let Ok(t) = speedate::DateTime::parse_bytes(black_box(s.as_bytes())) {
+                        sum = sum.wrapping_add(t.timestamp());
+                    }
+                }
+            }
+            _ => return,
+        }
+    }
+    black_box(sum);
+}
+
+fn main() {
+    if let Ok(name) = std::env::var("VALUES_BENCH_LOOP") {
+        instruction_count_mode(&name);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
