@@ -1,3 +1,5 @@
+// `criterion_group!` generates an undocumented public function.
+#![allow(missing_docs)]
 //! Value parsers against speedate, on the forms real call records carry.
 //!
 //! Each benchmark parses the whole mix once per iteration; criterion's `Throughput::Elements` turns
@@ -8,7 +10,14 @@ use callrecords::{Duration, JsonStr, Timestamp};
 use criterion::{black_box, criterion_group, Criterion, Throughput};
 
 const DURATIONS: &[&str] = &[
-    "PT0.016S", "PT0.02S", "PT1S", "PT1M2.5S", "P1DT2H", "PT0.045S", "PT12M34.5678S", "PT0S",
+    "PT0.016S",
+    "PT0.02S",
+    "PT1S",
+    "PT1M2.5S",
+    "P1DT2H",
+    "PT0.045S",
+    "PT12M34.5678S",
+    "PT0S",
 ];
 
 const TIMESTAMPS: &[&str] = &[
@@ -20,7 +29,16 @@ const TIMESTAMPS: &[&str] = &[
     "2023-09-25T11:36:40+01:00",
 ];
 
-const NUMBERS: &[&str] = &["0", "23", "3830", "0.016", "4294967295", "0.1234567", "-17", "1"];
+const NUMBERS: &[&str] = &[
+    "0",
+    "23",
+    "3830",
+    "0.016",
+    "4294967295",
+    "0.1234567",
+    "-17",
+    "1",
+];
 
 fn durations(c: &mut Criterion) {
     let mut g = c.benchmark_group("duration");

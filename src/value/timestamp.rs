@@ -15,7 +15,6 @@ const SECS_PER_DAY: i64 = 86_400;
 /// Offsets run from `-23:59` to `+23:59`.
 const MAX_OFFSET_MINUTES: i16 = 23 * 60 + 59;
 
-
 /// An instant with nanosecond precision and the UTC offset it was written with (OData
 /// `Edm.DateTimeOffset`).
 ///
