@@ -784,6 +784,10 @@ proptest! {
         let decoded = j.decode();
         prop_assert_eq!(decoded.as_deref(), Ok(s.as_str()));
         prop_assert!(j.eq_str(&s));
+        prop_assert!(!j.eq_str(&format!("{s}x")));
+        if let Some(last) = s.chars().last() {
+            prop_assert!(!j.eq_str(&s[..s.len() - last.len_utf8()]));
+        }
         let arena = bumpalo::Bump::new();
         prop_assert_eq!(j.decode_in(&arena), Ok(s.as_str()));
     }
@@ -797,7 +801,9 @@ proptest! {
         let _ = parse_f64(&bytes);
         for flag in [false, true] {
             let s = JsonStr::new(&bytes, flag);
-            let _ = s.decode();
+            if let Ok(d) = s.decode() {
+                prop_assert!(s.eq_str(&d));
+            }
             let _ = s.eq_str("caller");
             let _ = s.to_string();
             let _ = parse_f64_str(s);
