@@ -996,7 +996,7 @@ impl Gen {
     fn fixed(&mut self, int: u64, frac: u64, digits: u32) {
         let mut frac = frac;
         let mut digits = digits;
-        while digits > 0 && frac % 10 == 0 {
+        while digits > 0 && frac.is_multiple_of(10) {
             frac /= 10;
             digits -= 1;
         }
@@ -1127,7 +1127,7 @@ impl Gen {
                 // .NET round-trip style with trailing zeros trimmed.
                 let mut f = nanos / 100;
                 let mut d = 7;
-                while d > 0 && f % 10 == 0 {
+                while d > 0 && f.is_multiple_of(10) {
                     f /= 10;
                     d -= 1;
                 }
@@ -1177,7 +1177,7 @@ impl Gen {
         }
         let trim = !(800..=859).contains(&r);
         if trim {
-            while digits > 0 && frac % 10 == 0 {
+            while digits > 0 && frac.is_multiple_of(10) {
                 frac /= 10;
                 digits -= 1;
             }
