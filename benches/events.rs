@@ -1,0 +1,130 @@
+//! Event-iterator benchmark: `callrecords::events` against typed, borrowed serde peers
+//! (serde_json, sonic-rs 0.5, simd-json 0.15), all with the same coverage, durations and
+//! timestamps parsed (see `benches/support/peers.rs`).
+//!
+//! Groups (one per payload, `Throughput::Bytes`):
+//! * `events/docs_corpus`: every `corpus/docs/*.json` except the two `_jsonrep.json` templates,
+//!   all parsed per iteration;
+//! * `events/pretty_64MiB` and `events/compact_64MiB`: one large sessions page;
+//! * `events/page60_compact`: one 60-session page, as Graph sends it.
+//!
+//! Run: `cargo bench --bench events` (full), or one of the quick modes:
+//! * `cargo bench --bench events -- --quick`: criterion 0.5's own quick mode (no warm-up; doubles
+//!   the iteration count until two samples agree within 5%, at most `measurement_time`);
+//! * `CALLRECORDS_BENCH_QUICK=1 cargo bench --bench events`: 10 flat samples, 0.5 s warm-up,
+//!   2 s measurement per benchmark (the payloads stay the same).
+//!
+//! Add a filter as usual, e.g. `-- sonic` or `-- compact_64MiB`. Medians are in
+//! `target/criterion/events_<payload>/<peer>/new/estimates.json`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use criterion::{
+    criterion_group, criterion_main, BenchmarkGroup, Criterion, SamplingMode, Throughput,
+};
+use std::hint::black_box;
+use std::time::Duration;
+use support::payload::{docs_files, payload, Payload};
+use support::peers::{serde_json_parse, sonic_rs_parse, SimdJsonPeer};
+
+/// `CALLRECORDS_BENCH_QUICK=1` (or any non-empty value other than `0`).
+fn quick() -> bool {
+    std::env::var("CALLRECORDS_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+fn configure(group: &mut BenchmarkGroup<'_, criterion::measurement::WallTime>, large: bool) {
+    if large {
+        // One iteration of a 64 MiB payload takes tens to hundreds of milliseconds.
+        group.sampling_mode(SamplingMode::Flat);
+        group.sample_size(10);
+    }
+    if quick() {
+        group.sample_size(10);
+        group.warm_up_time(Duration::from_millis(500));
+        group.measurement_time(Duration::from_secs(2));
+    } else if large {
+        group.warm_up_time(Duration::from_secs(2));
+        group.measurement_time(Duration::from_secs(10));
+    }
+}
+
+/// Benchmarks one set of documents (parsed one after the other per iteration) with every parser.
+fn bench_docs(c: &mut Criterion, group_name: &str, docs: &[Vec<u8>], large: bool) {
+    let total: usize = docs.iter().map(Vec::len).sum();
+    let mut group = c.benchmark_group(group_name);
+    group.throughput(Throughput::Bytes(total as u64));
+    configure(&mut group, large);
+
+    // ---- callrecords events: slot to wire when `callrecords::events` lands. ----------------
+    // group.bench_function("callrecords_events", |b| {
+    //     b.iter(|| {
+    //         for bytes in docs {
+    //             let mut n = 0usize;
+    //             for ev in callrecords::events(black_box(bytes)) {
+    //                 let ev = ev.unwrap();
+    //                 // Touch every record: match the event and read a field of each kind
+    //                 // (session/segment/media/stream), then black_box it.
+    //                 n += 1;
+    //                 black_box(&ev);
+    //             }
+    //             black_box(n);
+    //         }
+    //     })
+    // });
+    // ------------------------------------------------------------------------------------------
+
+    group.bench_function("serde_json", |b| {
+        b.iter(|| {
+            for bytes in docs {
+                let doc = serde_json_parse(black_box(bytes)).unwrap();
+                black_box(doc.counts());
+                black_box(&doc);
+            }
+        })
+    });
+    group.bench_function("sonic_rs", |b| {
+        b.iter(|| {
+            for bytes in docs {
+                let doc = sonic_rs_parse(black_box(bytes)).unwrap();
+                black_box(doc.counts());
+                black_box(&doc);
+            }
+        })
+    });
+    let mut simd = SimdJsonPeer::default();
+    group.bench_function("simd_json", |b| {
+        b.iter(|| {
+            for bytes in docs {
+                let doc = simd.parse(black_box(bytes)).unwrap();
+                black_box(doc.counts());
+                black_box(&doc);
+            }
+        })
+    });
+    group.finish();
+}
+
+fn events(c: &mut Criterion) {
+    let large_bytes = 64 << 20;
+    let corpus: Vec<Vec<u8>> = docs_files().into_iter().map(|(_, b)| b).collect();
+    bench_docs(c, "events_docs_corpus", &corpus, false);
+    let pretty = payload(Payload::Pretty {
+        target_bytes: large_bytes,
+    });
+    bench_docs(c, "events_pretty_64MiB", &[pretty], true);
+    let compact = payload(Payload::Compact {
+        target_bytes: large_bytes,
+    });
+    bench_docs(c, "events_compact_64MiB", &[compact], true);
+    bench_docs(
+        c,
+        "events_page60_compact",
+        &[payload(Payload::Page60)],
+        false,
+    );
+}
+
+criterion_group!(benches, events);
+criterion_main!(benches);

@@ -1,0 +1,165 @@
+//! The benchmark peers (serde_json, sonic-rs, simd-json into the typed borrowed structs of
+//! `benches/support/peers.rs`) agree with each other on every docs corpus file, and their record
+//! counts match a `serde_json::Value` walk.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "../benches/support/mod.rs"]
+mod support;
+
+use std::borrow::Cow;
+use support::payload::{docs_files, payload, Payload, PAGE_SESSIONS};
+use support::peers::{serde_json_parse, sonic_rs_parse, Counts, Document, SimdJsonPeer};
+
+/// Record counts from an untyped walk.
+fn value_counts(doc: &serde_json::Value) -> Counts {
+    let arr = |v: &serde_json::Value, k: &str| -> Vec<serde_json::Value> {
+        v.get(k)
+            .and_then(|x| x.as_array())
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut c = Counts::default();
+    for key in ["value", "sessions"] {
+        for s in arr(doc, key) {
+            c.sessions += 1;
+            for g in arr(&s, "segments") {
+                c.segments += 1;
+                for m in arr(&g, "media") {
+                    c.media += 1;
+                    c.streams += arr(&m, "streams").len();
+                }
+            }
+        }
+    }
+    c
+}
+
+/// Parses `bytes` with all three peers, asserts they agree, and checks the counts.
+fn check_agree(name: &str, bytes: &[u8], simd: &mut SimdJsonPeer) -> Counts {
+    let a = serde_json_parse(bytes).unwrap_or_else(|e| panic!("{name}: serde_json: {e}"));
+    let b = sonic_rs_parse(bytes).unwrap_or_else(|e| panic!("{name}: sonic-rs: {e}"));
+    assert_eq!(a, b, "{name}: serde_json vs sonic-rs");
+    {
+        let c = simd
+            .parse(bytes)
+            .unwrap_or_else(|e| panic!("{name}: simd-json: {e}"));
+        assert_eq!(a, c, "{name}: serde_json vs simd-json");
+    }
+    let value: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+    let counts = a.counts();
+    assert_eq!(counts, value_counts(&value), "{name}: counts");
+    counts
+}
+
+#[test]
+fn peers_agree_on_docs_corpus() {
+    let files = docs_files();
+    assert_eq!(
+        files.len(),
+        13,
+        "docs corpus minus the two _jsonrep templates"
+    );
+    let mut simd = SimdJsonPeer::default();
+    let mut total = Counts::default();
+    for (name, bytes) in &files {
+        let c = check_agree(name, bytes, &mut simd);
+        assert!(c.sessions > 0, "{name}: no sessions");
+        total.sessions += c.sessions;
+        total.segments += c.segments;
+        total.media += c.media;
+        total.streams += c.streams;
+    }
+    assert!(
+        total.segments > 0 && total.media > 0 && total.streams > 0,
+        "{total:?}"
+    );
+}
+
+#[test]
+fn peers_parse_values_and_borrow() {
+    let files = docs_files();
+    let (_, bytes) = files
+        .iter()
+        .find(|(n, _)| n == "legacy2021_v1.0_callrecords-session-list_example2.json")
+        .unwrap();
+    let doc: Document<'_> = serde_json_parse(bytes).unwrap();
+    let session = doc.all_sessions().next().unwrap();
+    // Unescaped strings are borrowed from the input, by every peer.
+    assert!(matches!(session.id.as_ref().unwrap().0, Cow::Borrowed(_)));
+    let sonic = sonic_rs_parse(bytes).unwrap();
+    let id = &sonic.all_sessions().next().unwrap().id;
+    assert!(
+        matches!(id.as_ref().unwrap().0, Cow::Borrowed(_)),
+        "sonic-rs"
+    );
+    let mut simd = SimdJsonPeer::default();
+    let simd_doc = simd.parse(bytes).unwrap();
+    let id = &simd_doc.all_sessions().next().unwrap().id;
+    assert!(
+        matches!(id.as_ref().unwrap().0, Cow::Borrowed(_)),
+        "simd-json"
+    );
+    let start = session.start_date_time.unwrap().0;
+    assert_eq!(
+        (start.unix_seconds, start.nanos, start.offset_minutes),
+        (1_582_656_741, 216_988_900, 0)
+    );
+    let media = &session.segments.as_ref().unwrap()[0]
+        .media
+        .as_ref()
+        .unwrap()[0];
+    let stream = &media.streams.as_ref().unwrap()[0];
+    assert_eq!(stream.average_audio_degradation, None);
+    assert!(stream.average_jitter.is_some());
+    let net = media.callee_network.as_ref().unwrap();
+    assert_eq!(net.link_speed, Some(4_294_967_295));
+
+    // The duplicate `@odata.type` example parses (endpoint `@odata.type` is not read).
+    let (_, dup) = files
+        .iter()
+        .find(|(n, _)| n == "v1.0_callrecords-callrecord-list-sessions_example2.json")
+        .unwrap();
+    assert!(serde_json_parse(dup).is_ok());
+
+    // Every duration in the corpus ends up as exact nanoseconds.
+    let (_, get) = files
+        .iter()
+        .find(|(n, _)| n == "v1.0_callrecords-callrecord-get_example2.json")
+        .unwrap();
+    let doc = serde_json_parse(get).unwrap();
+    let s = doc.all_sessions().next().unwrap();
+    let stream = &s.segments.as_ref().unwrap()[0].media.as_ref().unwrap()[0]
+        .streams
+        .as_ref()
+        .unwrap()[0];
+    assert_eq!(stream.average_jitter.map(|d| d.0), Some(16_000_000));
+    assert_eq!(
+        doc.organizer_v2
+            .as_ref()
+            .and_then(|o| o.id.as_ref())
+            .map(|s| &*s.0),
+        Some("821809f5-0000-0000-0000-3b5136c0e777")
+    );
+}
+
+#[test]
+fn peers_agree_on_bench_payloads() {
+    let mut simd = SimdJsonPeer::default();
+    let page = payload(Payload::Page60);
+    assert_eq!(
+        check_agree("page60", &page, &mut simd).sessions,
+        PAGE_SESSIONS
+    );
+    for kind in [
+        Payload::Pretty {
+            target_bytes: 1 << 20,
+        },
+        Payload::Compact {
+            target_bytes: 1 << 20,
+        },
+    ] {
+        let bytes = payload(kind);
+        assert!(bytes.len() >= 1 << 20, "{kind:?}: {} bytes", bytes.len());
+        check_agree(&format!("{kind:?}"), &bytes, &mut simd);
+    }
+}
