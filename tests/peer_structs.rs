@@ -7,7 +7,7 @@
 mod support;
 
 use std::borrow::Cow;
-use support::payload::{docs_files, payload, Payload, PAGE_SESSIONS};
+use support::payload::{docs_files, first_sessions, payload, Payload, PAGE_SESSIONS};
 use support::peers::{serde_json_parse, sonic_rs_parse, Counts, Document, SimdJsonPeer};
 
 /// Record counts from an untyped walk.
@@ -161,5 +161,12 @@ fn peers_agree_on_bench_payloads() {
         let bytes = payload(kind);
         assert!(bytes.len() >= 1 << 20, "{kind:?}: {} bytes", bytes.len());
         check_agree(&format!("{kind:?}"), &bytes, &mut simd);
+        // The generator path cuts a 60-session page out of a larger page, byte for byte.
+        let cut = first_sessions(&bytes, PAGE_SESSIONS).unwrap();
+        assert_eq!(
+            check_agree("first_sessions", &cut, &mut simd).sessions,
+            PAGE_SESSIONS
+        );
+        assert!(first_sessions(&page, PAGE_SESSIONS + 1).is_none());
     }
 }

@@ -55,18 +55,28 @@ pub(crate) fn docs_files() -> Vec<(String, Vec<u8>)> {
 pub(crate) fn payload(kind: Payload) -> Vec<u8> {
     if USE_GENERATOR {
         use callrecords::generate::{to_vec, GenOptions, Shape};
-        let (target_bytes, compact) = match kind {
-            Payload::Pretty { target_bytes } => (target_bytes, false),
-            Payload::Compact { target_bytes } => (target_bytes, true),
-            // TODO when wiring the generator: a 60-session page (the generator sizes by bytes).
-            Payload::Page60 => (200 * 1024, true),
+        let gen = |target_bytes, compact| {
+            to_vec(&GenOptions {
+                seed: SEED,
+                target_bytes,
+                compact,
+                shape: Shape::Sessions,
+            })
         };
-        return to_vec(&GenOptions {
-            seed: SEED,
-            target_bytes,
-            compact,
-            shape: Shape::Sessions,
-        });
+        return match kind {
+            Payload::Pretty { target_bytes } => gen(target_bytes, false),
+            Payload::Compact { target_bytes } => gen(target_bytes, true),
+            // The generator sizes by bytes: generate more than enough, keep the first 60 sessions.
+            Payload::Page60 => {
+                let mut target = 1 << 20;
+                loop {
+                    if let Some(page) = first_sessions(&gen(target, true), PAGE_SESSIONS) {
+                        break page;
+                    }
+                    target *= 2;
+                }
+            }
+        };
     }
     let sessions = docs_sessions();
     match kind {
@@ -147,4 +157,22 @@ fn repeat_page(
     }
     out.extend_from_slice(close.as_bytes());
     out
+}
+
+/// A compact sessions page of the first `n` sessions of the sessions page `doc`, each session's
+/// text kept byte for byte. `None` when `doc` has fewer than `n` sessions.
+pub(crate) fn first_sessions(doc: &[u8], n: usize) -> Option<Vec<u8>> {
+    let value = sonic_rs::get_from_slice(doc, ["value"]).ok()?;
+    let mut out = Vec::with_capacity(doc.len().min(1 << 24));
+    out.extend_from_slice(br#"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#communications/callRecords('e523d2ed-2966-4b6b-925b-754a88034cc5')/sessions","value":["#);
+    let mut count = 0;
+    for item in sonic_rs::to_array_iter(value.as_raw_str()).take(n) {
+        if count > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(item.ok()?.as_raw_str().as_bytes());
+        count += 1;
+    }
+    out.extend_from_slice(br#"],"@odata.nextLink":"https://graph.microsoft.com/v1.0/communications/callRecords/e523d2ed-2966-4b6b-925b-754a88034cc5/sessions?$skiptoken=abc"}"#);
+    (count == n).then_some(out)
 }
