@@ -3,21 +3,25 @@
 //! timestamps parsed (see `benches/support/peers.rs`).
 //!
 //! Groups (one per payload, `Throughput::Bytes`):
-//! * `events/docs_corpus`: every `corpus/docs/*.json` except the two `_jsonrep.json` templates,
+//! * `events_docs_corpus`: every `corpus/docs/*.json` except the two `_jsonrep.json` templates,
 //!   all parsed per iteration;
-//! * `events/pretty_64MiB` and `events/compact_64MiB`: one large sessions page;
-//! * `events/page60_compact`: one 60-session page, as Graph sends it.
+//! * `events_pretty_64mib` and `events_compact_64mib`: one large sessions page;
+//! * `events_page60_compact`: one 60-session page, as Graph sends it.
 //!
 //! Run: `cargo bench --bench events` (full), or one of the quick modes:
 //! * `cargo bench --bench events -- --quick`: criterion 0.5's own quick mode (no warm-up; doubles
 //!   the iteration count until two samples agree within 5%, at most `measurement_time`);
 //! * `CALLRECORDS_BENCH_QUICK=1 cargo bench --bench events`: 10 flat samples, 0.5 s warm-up,
-//!   2 s measurement per benchmark (the payloads stay the same).
+//!   2 s measurement per benchmark (the payloads stay the same);
+//! * CI (`.ci/run`) sets both: `--quick` then drives the sampling and stops each benchmark
+//!   after the 2 s `measurement_time` at the latest.
 //!
-//! Add a filter as usual, e.g. `-- sonic` or `-- compact_64MiB`. Medians are in
+//! Add a filter as usual, e.g. `-- sonic` or `-- compact_64mib`. Medians are in
 //! `target/criterion/events_<payload>/<peer>/new/estimates.json`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// `criterion_group!` generates an undocumented `pub fn`.
+#![allow(missing_docs)]
 
 mod support;
 
@@ -113,11 +117,11 @@ fn events(c: &mut Criterion) {
     let pretty = payload(Payload::Pretty {
         target_bytes: large_bytes,
     });
-    bench_docs(c, "events_pretty_64MiB", &[pretty], true);
+    bench_docs(c, "events_pretty_64mib", &[pretty], true);
     let compact = payload(Payload::Compact {
         target_bytes: large_bytes,
     });
-    bench_docs(c, "events_compact_64MiB", &[compact], true);
+    bench_docs(c, "events_compact_64mib", &[compact], true);
     bench_docs(
         c,
         "events_page60_compact",

@@ -152,14 +152,14 @@ fn peers_agree_on_bench_payloads() {
     );
     for kind in [
         Payload::Pretty {
-            target_bytes: 1 << 20,
+            target_bytes: 512 << 10,
         },
         Payload::Compact {
-            target_bytes: 1 << 20,
+            target_bytes: 512 << 10,
         },
     ] {
         let bytes = payload(kind);
-        assert!(bytes.len() >= 1 << 20, "{kind:?}: {} bytes", bytes.len());
+        assert!(bytes.len() >= 512 << 10, "{kind:?}: {} bytes", bytes.len());
         check_agree(&format!("{kind:?}"), &bytes, &mut simd);
         // The generator path cuts a 60-session page out of a larger page, byte for byte.
         let cut = first_sessions(&bytes, PAGE_SESSIONS).unwrap();
@@ -168,5 +168,47 @@ fn peers_agree_on_bench_payloads() {
             PAGE_SESSIONS
         );
         assert!(first_sessions(&page, PAGE_SESSIONS + 1).is_none());
+    }
+}
+
+#[test]
+fn duration_parser() {
+    use support::values::parse_duration;
+    assert_eq!(parse_duration("PT0.016S"), Some(16_000_000));
+    assert_eq!(parse_duration("PT1S"), Some(1_000_000_000));
+    assert_eq!(parse_duration("PT0S"), Some(0));
+    assert_eq!(parse_duration("PT1M2.5S"), Some(62_500_000_000));
+    assert_eq!(parse_duration("P1DT1H"), Some(90_000_000_000_000));
+    assert_eq!(parse_duration("-PT0.0000000019S"), Some(-1));
+    for bad in [
+        "", "P", "PT", "T1S", "PT1", "PT1.S", "PT1S1M", "P1H", "PT1.5M", "PT1SX",
+    ] {
+        assert_eq!(parse_duration(bad), None, "{bad}");
+    }
+}
+
+#[test]
+fn timestamp_parser() {
+    use support::values::{parse_timestamp, Instant};
+    let t = parse_timestamp("2020-02-25T18:52:21.2169889Z");
+    let want = Instant {
+        unix_seconds: 1_582_656_741,
+        nanos: 216_988_900,
+        offset_minutes: 0,
+    };
+    assert_eq!(t, Some(want));
+    let t = parse_timestamp("1970-01-01T01:00:00+01:00");
+    let want = Instant {
+        unix_seconds: 0,
+        nanos: 0,
+        offset_minutes: 60,
+    };
+    assert_eq!(t, Some(want));
+    for bad in [
+        "2020-02-30T00:00:00Z",
+        "2020-02-25T18:52:21",
+        "2020-02-25T18:52:21.Z",
+    ] {
+        assert_eq!(parse_timestamp(bad), None, "{bad}");
     }
 }
