@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 /// Whether [`payload`] uses `callrecords::generate::to_vec` (true) or repeats the docs sessions.
-pub(crate) const USE_GENERATOR: bool = false;
+pub(crate) const USE_GENERATOR: bool = true;
 
 /// Seed of the generated payloads.
 pub(crate) const SEED: u64 = 0x00ca_11ec_0dd5;
