@@ -16,18 +16,20 @@
 //! * CI (`.ci/run`) sets both: `--quick` then drives the sampling and stops each benchmark
 //!   after the 2 s `measurement_time` at the latest.
 //!
+//! * `CALLRECORDS_BENCH_CPU_TIME=1` (Linux): measure the bench thread's on-CPU time
+//!   (`CLOCK_THREAD_CPUTIME_ID`) instead of wall time, so that a machine shared with other jobs
+//!   (the 2-core dev box) does not count the time the thread spends waiting for a core; it is
+//!   reported in the same units, and combines with the quick modes.
+//!
 //! Add a filter as usual, e.g. `-- sonic` or `-- compact_64mib`. Medians are in
 //! `target/criterion/events_<payload>/<peer>/new/estimates.json`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-// `criterion_group!` generates an undocumented `pub fn`.
-#![allow(missing_docs)]
 
 mod support;
 
-use criterion::{
-    criterion_group, criterion_main, BenchmarkGroup, Criterion, SamplingMode, Throughput,
-};
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+use criterion::{BenchmarkGroup, Criterion, SamplingMode, Throughput};
 use std::hint::black_box;
 use std::time::Duration;
 use support::payload::{docs_files, payload, Payload};
@@ -38,7 +40,7 @@ fn quick() -> bool {
     std::env::var("CALLRECORDS_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0")
 }
 
-fn configure(group: &mut BenchmarkGroup<'_, criterion::measurement::WallTime>, large: bool) {
+fn configure<M: Measurement>(group: &mut BenchmarkGroup<'_, M>, large: bool) {
     if large {
         // One iteration of a 64 MiB payload takes tens to hundreds of milliseconds.
         group.sampling_mode(SamplingMode::Flat);
@@ -55,14 +57,19 @@ fn configure(group: &mut BenchmarkGroup<'_, criterion::measurement::WallTime>, l
 }
 
 /// Benchmarks one set of documents (parsed one after the other per iteration) with every parser.
-fn bench_docs(c: &mut Criterion, group_name: &str, docs: &[Vec<u8>], large: bool) {
+fn bench_docs<M: Measurement>(
+    c: &mut Criterion<M>,
+    group_name: &str,
+    docs: &[Vec<u8>],
+    large: bool,
+) {
     let total: usize = docs.iter().map(Vec::len).sum();
     let mut group = c.benchmark_group(group_name);
     group.throughput(Throughput::Bytes(total as u64));
     configure(&mut group, large);
 
     // ---- callrecords events: SLOT, to be wired by the event-API owner. ------------------------
-    // It must come first in the group, so criterion reports it next to the peers. Touch every
+    // Put it first in the group. Touch every
     // record the way the peers' `counts()` does (and a field of each), e.g.:
     //
     // let mut parser = callrecords::Parser::new(); // if the reusable parser is measured instead
@@ -116,7 +123,7 @@ fn bench_docs(c: &mut Criterion, group_name: &str, docs: &[Vec<u8>], large: bool
     group.finish();
 }
 
-fn events(c: &mut Criterion) {
+fn events<M: Measurement>(c: &mut Criterion<M>) {
     let large_bytes = 64 << 20;
     let corpus: Vec<Vec<u8>> = docs_files().into_iter().map(|(_, b)| b).collect();
     bench_docs(c, "events_docs_corpus", &corpus, false);
@@ -136,5 +143,117 @@ fn events(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, events);
-criterion_main!(benches);
+/// On-CPU time of the calling thread in nanoseconds (`CLOCK_THREAD_CPUTIME_ID`).
+#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+fn thread_cpu_ns() -> u64 {
+    #[repr(C)]
+    struct Timespec {
+        tv_sec: i64,
+        tv_nsec: i64,
+    }
+    extern "C" {
+        fn clock_gettime(clock: i32, tp: *mut Timespec) -> i32;
+    }
+    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
+    let mut ts = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `clock_gettime` is the C library function with this signature on 64-bit Linux
+    // (`clockid_t` is `int`, `struct timespec` is two 64-bit fields); `ts` is a valid, writable
+    // `Timespec` for the duration of the call.
+    let rc = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
+    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+}
+
+/// Criterion measurement: on-CPU time of the benchmark thread, in nanoseconds.
+#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+struct ThreadCpuTime;
+
+#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+impl Measurement for ThreadCpuTime {
+    type Intermediate = u64;
+    type Value = u64;
+    fn start(&self) -> u64 {
+        thread_cpu_ns()
+    }
+    fn end(&self, start: u64) -> u64 {
+        thread_cpu_ns().saturating_sub(start)
+    }
+    fn add(&self, a: &u64, b: &u64) -> u64 {
+        a + b
+    }
+    fn zero(&self) -> u64 {
+        0
+    }
+    fn to_f64(&self, v: &u64) -> f64 {
+        *v as f64
+    }
+    fn formatter(&self) -> &dyn ValueFormatter {
+        &NanosFormatter
+    }
+}
+
+/// Formats nanosecond values (ns … s) and throughputs (MiB/s, GiB/s; elem/s).
+struct NanosFormatter;
+
+impl ValueFormatter for NanosFormatter {
+    fn scale_values(&self, typical: f64, values: &mut [f64]) -> &'static str {
+        let (factor, unit) = if typical < 1e3 {
+            (1.0, "ns")
+        } else if typical < 1e6 {
+            (1e-3, "µs")
+        } else if typical < 1e9 {
+            (1e-6, "ms")
+        } else {
+            (1e-9, "s")
+        };
+        values.iter_mut().for_each(|v| *v *= factor);
+        unit
+    }
+
+    fn scale_throughputs(
+        &self,
+        typical: f64,
+        throughput: &Throughput,
+        values: &mut [f64],
+    ) -> &'static str {
+        let (per_iter, bytes) = match *throughput {
+            Throughput::Bytes(n) | Throughput::BytesDecimal(n) => (n as f64, true),
+            Throughput::Elements(n) => (n as f64, false),
+        };
+        // Per second.
+        let typical = per_iter * 1e9 / typical;
+        values.iter_mut().for_each(|v| *v = per_iter * 1e9 / *v);
+        let (factor, unit) = match (bytes, typical >= 1024.0 * 1024.0 * 1024.0) {
+            (true, true) => (1.0 / (1024.0 * 1024.0 * 1024.0), "GiB/s"),
+            (true, false) => (1.0 / (1024.0 * 1024.0), "MiB/s"),
+            (false, _) => (1.0, "elem/s"),
+        };
+        values.iter_mut().for_each(|v| *v *= factor);
+        unit
+    }
+
+    fn scale_for_machines(&self, _values: &mut [f64]) -> &'static str {
+        "ns"
+    }
+}
+
+fn main() {
+    let cpu_time =
+        std::env::var("CALLRECORDS_BENCH_CPU_TIME").is_ok_and(|v| !v.is_empty() && v != "0");
+    #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+    if cpu_time {
+        let mut c = Criterion::default()
+            .with_measurement(ThreadCpuTime)
+            .configure_from_args();
+        events(&mut c);
+        c.final_summary();
+        return;
+    }
+    let _ = cpu_time;
+    let mut c = Criterion::<WallTime>::default().configure_from_args();
+    events(&mut c);
+    c.final_summary();
+}
