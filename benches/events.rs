@@ -68,29 +68,49 @@ fn bench_docs<M: Measurement>(
     group.throughput(Throughput::Bytes(total as u64));
     configure(&mut group, large);
 
-    // ---- callrecords events: SLOT, to be wired by the event-API owner. ------------------------
-    // Put it first in the group. Touch every
-    // record the way the peers' `counts()` does (and a field of each), e.g.:
-    //
-    // let mut parser = callrecords::Parser::new(); // if the reusable parser is measured instead
-    // group.bench_function("callrecords_events", |b| {
-    //     b.iter(|| {
-    //         for bytes in docs {
-    //             let (mut sessions, mut segments, mut media, mut streams) = (0, 0, 0, 0);
-    //             for ev in callrecords::events(black_box(bytes)) {
-    //                 match ev.unwrap() {
-    //                     callrecords::Event::Session(s) => { sessions += 1; black_box(&s); }
-    //                     callrecords::Event::Segment(s) => { segments += 1; black_box(&s); }
-    //                     callrecords::Event::Media(m) => { media += 1; black_box(&m); }
-    //                     callrecords::Event::Stream(s) => { streams += 1; black_box(&s); }
-    //                     other => { black_box(&other); }
-    //                 }
-    //             }
-    //             black_box((sessions, segments, media, streams));
-    //         }
-    //     })
-    // });
-    // ------------------------------------------------------------------------------------------
+    // callrecords: the reusable `Parser` (as an ingester runs it), touching every record. The lazy
+    // trace-route hops are walked too, so the coverage matches the peers', which build them.
+    let mut parser = callrecords::Parser::new();
+    group.bench_function("callrecords_events", |b| {
+        b.iter(|| {
+            for bytes in docs {
+                let (mut sessions, mut segments, mut media, mut streams) = (0u64, 0u64, 0u64, 0u64);
+                for event in parser.events(black_box(bytes)) {
+                    match event.expect("bench payloads are valid") {
+                        callrecords::Event::Session(s) => {
+                            sessions += 1;
+                            black_box(&s);
+                        }
+                        callrecords::Event::Segment(s) => {
+                            segments += 1;
+                            black_box(&s);
+                        }
+                        callrecords::Event::Media(m) => {
+                            media += 1;
+                            for network in
+                                [&m.caller_network, &m.callee_network].into_iter().flatten()
+                            {
+                                if let Some(hops) = &network.trace_route_hops {
+                                    for hop in hops.iter() {
+                                        black_box(&hop);
+                                    }
+                                }
+                            }
+                            black_box(&m);
+                        }
+                        callrecords::Event::Stream(s) => {
+                            streams += 1;
+                            black_box(&s);
+                        }
+                        other => {
+                            black_box(&other);
+                        }
+                    }
+                }
+                black_box((sessions, segments, media, streams));
+            }
+        })
+    });
 
     group.bench_function("serde_json", |b| {
         b.iter(|| {
