@@ -5,7 +5,7 @@
 #![cfg(feature = "serde")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // reason: test failures should panic
 
-use callrecords::{events, Event};
+use callrecords::events;
 use serde_json::{json, Value};
 
 fn doc(name: &str) -> Vec<u8> {
