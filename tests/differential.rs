@@ -364,12 +364,29 @@ fn arr_field(name: &'static str, elem: S, max: usize) -> Field {
     let arr = prop::collection::vec(prop_oneof![1 => Just(J::Null), 6 => elem], 0..max)
         .prop_map(J::Arr)
         .boxed();
+    // A duplicate array of records is a whole array (with annotations and undeclared keys of its
+    // own, which must go with it).
+    let v = nullable(arr);
     Field {
         name,
-        val: nullable(arr),
-        decoy: prop_oneof![Just(J::Null), Just(J::Arr(vec![]))].boxed(),
+        val: v.clone(),
+        decoy: v,
         p: 0.6,
     }
+}
+
+/// Marks an extra key to be written with escapes (see [`record`]).
+const ESCAPE_KEY: char = '\0';
+
+/// `key`, sometimes marked to be written with escapes (`\u0040odata\u002enextLink`).
+fn maybe_escaped(keys: Vec<&'static str>) -> impl Strategy<Value = String> {
+    (select(keys), prop::bool::weighted(0.2)).prop_map(|(k, e)| {
+        if e {
+            format!("{ESCAPE_KEY}{k}")
+        } else {
+            k.to_string()
+        }
+    })
 }
 
 type Extra = BoxedStrategy<Vec<(String, J)>>;
@@ -378,7 +395,7 @@ type Extra = BoxedStrategy<Vec<(String, J)>>;
 fn unknown_keys() -> Extra {
     prop::collection::vec(
         (
-            select(vec!["xFuture", "xa/b~c", "xÜnï", "xOld", "x"]).prop_map(String::from),
+            maybe_escaped(vec!["xFuture", "xa/b~c", "xÜnï", "xOld", "x"]),
             any_json(),
         ),
         0..2,
@@ -410,7 +427,7 @@ fn annotations(with_type: bool) -> Extra {
     }
     prop::collection::vec(
         (
-            select(keys).prop_map(String::from),
+            maybe_escaped(keys),
             prop_oneof![jstr(), (0i32..1000).prop_map(num)],
         ),
         0..2,
@@ -453,8 +470,12 @@ fn record(fields: Vec<Field>, extra: Extra) -> S {
             let mut entries: Vec<Entry> = fs.into_iter().flatten().collect();
             let mut seen = HashSet::new();
             for (k, v) in ex {
+                let (k, esc) = match k.strip_prefix(ESCAPE_KEY) {
+                    Some(k) => (k.to_string(), true),
+                    None => (k, false),
+                };
                 if seen.insert(k.clone()) {
-                    entries.push((k, false, v, None));
+                    entries.push((k, esc, v, None));
                 }
             }
             Just(entries).prop_shuffle()
@@ -598,14 +619,8 @@ fn feedback() -> S {
         0..5,
     )
     .prop_map(|v| {
-        // Token names are not repeated (see the report: a repeated token whose last value is not
-        // a boolean).
-        let mut seen = HashSet::new();
-        J::Obj(
-            v.into_iter()
-                .filter(|(k, _, _)| seen.insert(k.clone()))
-                .collect(),
-        )
+        // Token names may repeat: the last one wins, whatever its value.
+        J::Obj(v)
     })
     .boxed();
     let f = vec![
@@ -1331,10 +1346,14 @@ fn flat_feedback(o: &mut Vec<Item>, p: &str, x: &Option<UserFeedback<'static>>) 
     o.push(line(p, "rating", x.rating.canon()));
     o.push(line(p, "text", x.text.canon()));
     let t = x.tokens.map_or(NULL.to_string(), |t| {
-        let m: BTreeMap<String, bool> = t.iter().map(|(k, b)| (dec(&k), b)).collect();
-        for (k, b) in &m {
-            assert_eq!(t.get(k), Some(*b));
-        }
+        // `get` gives the last value of a token (as serde_json does), `iter` every boolean one.
+        let m: BTreeMap<String, bool> = t
+            .iter()
+            .filter_map(|(k, _)| {
+                let k = dec(&k);
+                t.get(&k).map(|b| (k, b))
+            })
+            .collect();
         format!("{m:?}")
     });
     o.push(line(p, "tokens", t));
@@ -1506,8 +1525,26 @@ fn flat_events(evs: &[Event<'static>]) -> Vec<Item> {
                 flat_stream_leaves(&mut o, &p, s);
                 o.push(line(&p, "errors", errs(&s.errors)));
             }
-            Event::Annotation(a) => o.push(Item::Group(format!("A {a} = {}", json_of(a.raw)))),
-            Event::Undeclared(u) => o.push(Item::Group(format!("U {u} = {}", json_of(u.raw)))),
+            Event::Annotation(a) => {
+                // Keys decoded (`Display` shows them as written).
+                let target = a.target.as_ref().map(dec).unwrap_or_default();
+                let key = format!("{target}@{}", dec(&a.term));
+                let next = a.is_next_link();
+                assert_eq!(next, dec(&a.term) == "odata.nextLink");
+                o.push(Item::Group(format!(
+                    "A {}/{} = {}",
+                    a.at,
+                    pointer(&key),
+                    json_of(a.raw)
+                )))
+            }
+            Event::Undeclared(u) => o.push(Item::Group(format!(
+                "U {}{}/{} = {}",
+                u.at,
+                u.field,
+                pointer(&dec(&u.key)),
+                json_of(u.raw)
+            ))),
         }
     }
     o
@@ -2153,4 +2190,93 @@ fn the_writer_escapes_keys_and_values() {
     write_str("a/é😀\"\\", true, &mut s);
     assert_eq!(serde_json::from_str::<String>(&s).unwrap(), "a/é😀\"\\");
     assert!(s.contains(r"\ud83d") || s.contains(r"\uD83D"), "{s}");
+}
+
+/// Every event as a line, annotations and undeclared keys with their paths (undeclared reported).
+fn lines(doc: &str) -> Vec<String> {
+    Events::with_options(doc.as_bytes(), Options::default().report_undeclared(true))
+        .map(|e| match e.unwrap() {
+            Event::Annotation(a) => format!("A {a} next={}", a.is_next_link()),
+            Event::Undeclared(u) => format!("U {u}"),
+            Event::Session(s) => format!("session {} {}", s.at, s.segment_count),
+            Event::Segment(g) => format!("segment {} {:?}", g.at, g.id.map(|i| dec(&i))),
+            Event::Media(m) => format!("media {} {}", m.at, m.stream_count),
+            Event::Stream(s) => format!("stream {}", s.at),
+            Event::Page(_) => "page".into(),
+            Event::CallRecord(_) => "callRecord".into(),
+        })
+        .collect()
+}
+
+/// Found by the differential test: a duplicate `segments` (`media`, `streams`) dropped the
+/// earlier array's records but kept the annotations and undeclared keys met inside them, now
+/// pointing at the surviving array's records.
+#[test]
+fn duplicate_children_array_drops_its_annotations() {
+    let doc = r#"{"value":[{"id":"s","segments":[{"id":"old","x@odata.count":1,"junk":2,
+        "media":[{"streams":[{"y@odata.count":3}],"streams":[]}]}],"a@odata.count":4,
+        "segments":[{"id":"new","media":[{"streams":[{}],"q":1,"streams":[{"z@odata.count":5}]}]}]}]}"#;
+    assert_eq!(
+        lines(doc),
+        [
+            "page",
+            "session /value/0 1",
+            r#"segment /value/0/segments/0 Some("new")"#,
+            "media /value/0/segments/0/media/0 1",
+            "stream /value/0/segments/0/media/0/streams/0",
+            "A /value/0/a@odata.count next=false",
+            "U /value/0/segments/0/media/0/q",
+            "A /value/0/segments/0/media/0/streams/0/z@odata.count next=false",
+        ]
+    );
+}
+
+/// Found by the differential test: keys of annotations were matched on their raw text, so an
+/// escaped `@` made an annotation an undeclared key, an escaped `@odata.type` on a record became
+/// an annotation, and `is_next_link` missed an escaped term.
+#[test]
+fn escaped_annotation_keys() {
+    let doc = r#"{"value":[{"id":"s","@odata.next\u004cink":"n","@odata.typ\u0065":"t",
+        "segments\u0040odata.context":"c","caller":{"x\u0040odata.y":1,"junk":2}}]}"#;
+    assert_eq!(
+        lines(doc),
+        [
+            "page",
+            "session /value/0 0",
+            r"A /value/0/@odata.next\u004cink next=true",
+            "A /value/0/segments@odata.context next=false",
+            "U /value/0/caller/junk",
+        ]
+    );
+    let evs: Vec<Event<'_>> = callrecords::events(doc.as_bytes())
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let Event::Annotation(a) = evs[3] else {
+        panic!("{:?}", evs[3])
+    };
+    assert_eq!(a.target.map(|t| dec(&t)).as_deref(), Some("segments"));
+    assert_eq!(dec(&a.term), "odata.context");
+}
+
+/// Found by the differential test: a repeated feedback token whose last value is not a boolean
+/// kept its earlier boolean value; serde_json's last-wins gives `null`.
+#[test]
+fn repeated_feedback_token_last_wins() {
+    let doc = br#"{"value":[{"caller":{"feedback":{"tokens":
+        {"Echo":true,"Echo":null,"Noisy":null,"Noisy":false,"N\u006fSound":1,"NoSound":true}}}}]}"#;
+    let evs: Vec<Event<'_>> = callrecords::events(doc).collect::<Result<_, _>>().unwrap();
+    let Event::Session(s) = evs[1] else { panic!() };
+    let t = s.caller.unwrap().feedback.unwrap().tokens.unwrap();
+    assert_eq!(t.get("Echo"), None);
+    assert_eq!(t.get("Noisy"), Some(false));
+    assert_eq!(t.get("NoSound"), Some(true));
+    let all: Vec<(String, bool)> = t.iter().map(|(k, b)| (dec(&k), b)).collect();
+    assert_eq!(
+        all,
+        [
+            ("Echo".to_string(), true),
+            ("Noisy".to_string(), false),
+            ("NoSound".to_string(), true)
+        ]
+    );
 }
