@@ -800,6 +800,32 @@ fn sessions_page() -> S {
 }
 
 fn call_record_doc() -> S {
+    call_record(true)
+}
+
+/// A callRecords list page: `@odata.context` naming the collection, `value` of call records.
+fn call_records_page() -> S {
+    let ctx = select(vec![
+        "https://graph.microsoft.com/v1.0/$metadata#communications/callRecords",
+        "https://graph.microsoft.com/beta/$metadata#communications/callRecords(sessions(segments()))",
+    ])
+    .prop_map(|c| Some(("@odata.context".to_string(), J::Str(c.into(), false))))
+    .boxed();
+    let value = prop::collection::vec(
+        prop_oneof![1 => Just(J::Null), 6 => call_record(false)],
+        0..3,
+    )
+    .prop_map(|v| Some(("value".to_string(), J::Arr(v))))
+    .boxed();
+    record(
+        vec![],
+        top(vec![ctx, value], both(unknown_keys(), annotation_keys())),
+    )
+}
+
+/// A call record: a whole document (`document`, with its `@odata.context`) or an element of a
+/// callRecords list page.
+fn call_record(document: bool) -> S {
     let mut f = vec![
         leaf_field("version", K::I64),
         leaf_field("type", en::<CallType<'_>>()),
@@ -839,7 +865,11 @@ fn call_record_doc() -> S {
         f,
         top(
             vec![
-                context_value(false),
+                if document {
+                    context_value(false)
+                } else {
+                    Just(None).boxed()
+                },
                 prop::option::weighted(0.85, sessions_array("sessions").prop_map(|o| o.unwrap()))
                     .boxed(),
             ],
@@ -1982,7 +2012,7 @@ impl Ref {
         }
     }
 
-    fn participant(&mut self, tail: Option<&mut Vec<String>>, p: &str, v: Option<&Value>) {
+    fn participant(&mut self, tail: Option<(&mut Vec<String>, &str)>, p: &str, v: Option<&Value>) {
         let Some(m) = obj(v) else {
             self.line(p, "", NULL.into());
             return;
@@ -2002,10 +2032,10 @@ impl Ref {
         };
         self.line(p, "administrativeUnitInfos", a);
         self.line(p, "errors", "0".into());
-        if let Some(tail) = tail {
+        if let Some((tail, at)) = tail {
             self.tails(
                 tail,
-                "",
+                at,
                 "/organizer_v2",
                 v.unwrap(),
                 &["@odata.type", "id", "identity", "administrativeUnitInfos"],
@@ -2013,18 +2043,75 @@ impl Ref {
         }
     }
 
-    fn document(&mut self, doc: &Value) {
-        let m = doc.as_object().unwrap();
-        let call_record = !m.contains_key("value");
-        let ctx = m.get("@odata.context");
-        self.o.push(Item::Line(format!(
-            "PAGE {}",
-            if call_record {
-                "CallRecord"
-            } else {
-                "SessionsPage"
+    /// The callRecord header of `m` (a document or a list element at `at`).
+    fn header(&mut self, m: &Map<String, Value>, at: &str, tail: &mut Vec<String>) {
+        let p = "HEADER";
+        self.o.push(Item::Line(p.into()));
+        self.line(p, "id", ref_leaf(m.get("id"), K::Str));
+        self.line(p, "version", ref_leaf(m.get("version"), K::I64));
+        self.line(p, "type", ref_leaf(m.get("type"), en::<CallType<'_>>()));
+        self.line(p, "modalities", Self::modalities(m.get("modalities")));
+        for k in ["startDateTime", "endDateTime", "lastModifiedDateTime"] {
+            self.line(p, k, ref_leaf(m.get(k), K::Ts));
+        }
+        self.line(p, "joinWebUrl", ref_leaf(m.get("joinWebUrl"), K::Str));
+        self.set("HEADER/organizer", m.get("organizer"));
+        match m.get("participants") {
+            Some(Value::Array(_)) => {
+                for (i, (_, s)) in objects(m.get("participants")).into_iter().enumerate() {
+                    self.set(&format!("HEADER/participants#{i}"), Some(s));
+                }
             }
-        )));
+            _ => self.line(p, "participants", NULL.into()),
+        }
+        self.participant(
+            Some((tail, at)),
+            "HEADER/organizer_v2",
+            m.get("organizer_v2"),
+        );
+        match m.get("participants_v2") {
+            Some(Value::Array(_)) => {
+                for (i, (_, s)) in objects(m.get("participants_v2")).into_iter().enumerate() {
+                    self.participant(None, &format!("HEADER/participants_v2#{i}"), Some(s));
+                }
+            }
+            _ => self.line(p, "participants_v2", NULL.into()),
+        }
+        self.line(p, "errors", "0".into());
+    }
+
+    fn document(&mut self, doc: &Value) {
+        const HEADER_KEYS: [&str; 13] = [
+            "id",
+            "version",
+            "type",
+            "modalities",
+            "startDateTime",
+            "endDateTime",
+            "lastModifiedDateTime",
+            "joinWebUrl",
+            "organizer",
+            "participants",
+            "organizer_v2",
+            "participants_v2",
+            "sessions",
+        ];
+        let m = doc.as_object().unwrap();
+        let ctx = m.get("@odata.context");
+        let list = ctx.and_then(Value::as_str).is_some_and(|c| {
+            c.contains("communications/callRecords")
+                && !c.contains("/sessions")
+                && !c.contains("$entity")
+                && !c.contains("callRecords('")
+        });
+        let shape = if !m.contains_key("value") {
+            "CallRecord"
+        } else if list {
+            "CallRecordsPage"
+        } else {
+            "SessionsPage"
+        };
+        self.o.push(Item::Line(format!("PAGE {shape}")));
         self.line("PAGE", "context", ref_leaf(ctx, K::Str));
         let id = ctx
             .and_then(Value::as_str)
@@ -2037,61 +2124,33 @@ impl Ref {
         self.line("PAGE", "callRecordId", id);
         let mut trailer = Vec::new();
         let mut known = vec!["@odata.context"];
-        if call_record {
-            let p = "HEADER";
-            self.o.push(Item::Line(p.into()));
-            self.line(p, "id", ref_leaf(m.get("id"), K::Str));
-            self.line(p, "version", ref_leaf(m.get("version"), K::I64));
-            self.line(p, "type", ref_leaf(m.get("type"), en::<CallType<'_>>()));
-            self.line(p, "modalities", Self::modalities(m.get("modalities")));
-            for k in ["startDateTime", "endDateTime", "lastModifiedDateTime"] {
-                self.line(p, k, ref_leaf(m.get(k), K::Ts));
-            }
-            self.line(p, "joinWebUrl", ref_leaf(m.get("joinWebUrl"), K::Str));
-            self.set("HEADER/organizer", m.get("organizer"));
-            match m.get("participants") {
-                Some(Value::Array(_)) => {
-                    for (i, (_, s)) in objects(m.get("participants")).into_iter().enumerate() {
-                        self.set(&format!("HEADER/participants#{i}"), Some(s));
-                    }
+        match shape {
+            "CallRecord" => {
+                self.header(m, "", &mut trailer);
+                known.extend(HEADER_KEYS);
+                for (i, s) in objects(m.get("sessions")) {
+                    self.session(&format!("/sessions/{i}"), s);
                 }
-                _ => self.line(p, "participants", NULL.into()),
             }
-            self.participant(
-                Some(&mut trailer),
-                "HEADER/organizer_v2",
-                m.get("organizer_v2"),
-            );
-            match m.get("participants_v2") {
-                Some(Value::Array(_)) => {
-                    for (i, (_, s)) in objects(m.get("participants_v2")).into_iter().enumerate() {
-                        self.participant(None, &format!("HEADER/participants_v2#{i}"), Some(s));
-                    }
+            "SessionsPage" => {
+                known.push("value");
+                for (i, s) in objects(m.get("value")) {
+                    self.session(&format!("/value/{i}"), s);
                 }
-                _ => self.line(p, "participants_v2", NULL.into()),
             }
-            self.line(p, "errors", "0".into());
-            known.extend([
-                "id",
-                "version",
-                "type",
-                "modalities",
-                "startDateTime",
-                "endDateTime",
-                "lastModifiedDateTime",
-                "joinWebUrl",
-                "organizer",
-                "participants",
-                "organizer_v2",
-                "participants_v2",
-                "sessions",
-            ]);
-        } else {
-            known.push("value");
-        }
-        let root = if call_record { "sessions" } else { "value" };
-        for (i, s) in objects(m.get(root)) {
-            self.session(&format!("/{root}/{i}"), s);
+            _ => {
+                known.push("value");
+                for (n, r) in objects(m.get("value")) {
+                    let at = format!("/value/{n}");
+                    let mut tail = Vec::new();
+                    self.header(r.as_object().unwrap(), &at, &mut tail);
+                    for (i, s) in objects(r.get("sessions")) {
+                        self.session(&format!("{at}/sessions/{i}"), s);
+                    }
+                    self.record_tails(&mut tail, &at, r, &HEADER_KEYS);
+                    self.o.extend(tail.into_iter().map(Item::Group));
+                }
+            }
         }
         self.record_tails(&mut trailer, "", doc, &known);
         self.o.extend(trailer.into_iter().map(Item::Group));
@@ -2179,6 +2238,11 @@ proptest! {
     fn call_record_documents_match_the_reference(doc in call_record_doc()) {
         check(&doc)?;
     }
+
+    #[test]
+    fn call_records_list_pages_match_the_reference(doc in call_records_page()) {
+        check(&doc)?;
+    }
 }
 
 #[test]
@@ -2208,7 +2272,7 @@ fn lines(doc: &str) -> Vec<String> {
         .collect()
 }
 
-/// Found by the differential test: a duplicate `segments` (`media`, `streams`) dropped the
+/// Found while building the differential test: a duplicate `segments` (`media`, `streams`) dropped the
 /// earlier array's records but kept the annotations and undeclared keys met inside them, now
 /// pointing at the surviving array's records.
 #[test]
@@ -2231,7 +2295,7 @@ fn duplicate_children_array_drops_its_annotations() {
     );
 }
 
-/// Found by the differential test: keys of annotations were matched on their raw text, so an
+/// Found while building the differential test: keys of annotations were matched on their raw text, so an
 /// escaped `@` made an annotation an undeclared key, an escaped `@odata.type` on a record became
 /// an annotation, and `is_next_link` missed an escaped term.
 #[test]
@@ -2258,7 +2322,7 @@ fn escaped_annotation_keys() {
     assert_eq!(dec(&a.term), "odata.context");
 }
 
-/// Found by the differential test: a repeated feedback token whose last value is not a boolean
+/// Found while building the differential test: a repeated feedback token whose last value is not a boolean
 /// kept its earlier boolean value; serde_json's last-wins gives `null`.
 #[test]
 fn repeated_feedback_token_last_wins() {
