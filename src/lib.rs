@@ -13,3 +13,5 @@ pub mod value;
 pub use arch::Backend;
 pub use error::{Category, Error, ErrorKind};
 pub use value::{Duration, JsonStr, Timestamp, ValueError, ValueErrorKind};
+pub mod stream;
+pub use stream::{Feeder, Reader, Section, SectionKind, StreamOptions};
