@@ -1,0 +1,338 @@
+//! Streaming input: the `Feeder` and the `Reader` cut the stream into the same sections wherever
+//! the chunk boundaries fall, those sections are exactly the document's parts, and errors carry
+//! stream positions.
+
+use std::io::{self, Read};
+use std::path::PathBuf;
+
+use callrecords::{Error, ErrorKind, Feeder, Reader, SectionKind, StreamOptions};
+use proptest::prelude::*;
+use serde_json::Value;
+
+/// One section, owned: kind, JSON text, stream offset.
+type Owned = (SectionKind, Vec<u8>, u64);
+
+fn corpus() -> Vec<(String, Vec<u8>)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus/docs");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("corpus/docs")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 10, "the docs corpus is missing");
+    files
+        .into_iter()
+        .map(|p| {
+            let name = p
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            (name, std::fs::read(&p).expect("read corpus file"))
+        })
+        .collect()
+}
+
+/// Feeds `doc` cut at `cuts` (ascending), taking every section after each chunk.
+fn feed_cuts(doc: &[u8], cuts: &[usize], options: StreamOptions) -> Result<Vec<Owned>, Error> {
+    let mut out = Vec::new();
+    let mut feeder = Feeder::with_options(options);
+    let mut from = 0;
+    for &cut in cuts.iter().chain(Some(&doc.len())) {
+        feeder.feed(&doc[from..cut]);
+        from = cut;
+        while let Some(s) = feeder.next_section()? {
+            out.push((s.kind(), s.bytes().to_vec(), s.offset()));
+        }
+    }
+    feeder.finish();
+    while let Some(s) = feeder.next_section()? {
+        out.push((s.kind(), s.bytes().to_vec(), s.offset()));
+    }
+    assert!(feeder.is_done());
+    Ok(out)
+}
+
+fn read_all<R: Read>(reader: R, options: StreamOptions) -> Result<Vec<Owned>, Error> {
+    let mut out = Vec::new();
+    let mut reader = Reader::with_options(reader, options);
+    while let Some(s) = reader.next_section()? {
+        out.push((s.kind(), s.bytes().to_vec(), s.offset()));
+    }
+    Ok(out)
+}
+
+/// A reader that hands out at most `n` bytes per call.
+struct Trickle<R> {
+    inner: R,
+    n: usize,
+}
+
+impl<R: Read> Read for Trickle<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = buf.len().min(self.n);
+        self.inner.read(&mut buf[..n])
+    }
+}
+
+/// Checks the sections against serde_json's view of the document: each session is `arr[i]`, the
+/// header and trailer members are every other top-level member, and each section sits at its
+/// offset in the stream.
+fn check_against_serde(doc: &[u8], sections: &[Owned]) {
+    let whole: Value = serde_json::from_slice(doc).expect("corpus file is JSON");
+    let Value::Object(top) = &whole else {
+        panic!("not an object")
+    };
+    let array_key = ["value", "sessions"]
+        .into_iter()
+        .find(|k| top.get(*k).is_some_and(Value::is_array));
+    let mut members = serde_json::Map::new();
+    let mut sessions = Vec::new();
+    for (kind, bytes, offset) in sections {
+        let v: Value = serde_json::from_slice(bytes).expect("a section is JSON");
+        match kind {
+            SectionKind::Session { index } => {
+                assert_eq!(*index, sessions.len());
+                let at = *offset as usize;
+                assert_eq!(
+                    &doc[at..at + bytes.len()],
+                    &bytes[..],
+                    "session bytes are the stream's"
+                );
+                sessions.push(v);
+            }
+            SectionKind::Header | SectionKind::Trailer | SectionKind::Document => {
+                let Value::Object(m) = v else {
+                    panic!("header/trailer is an object")
+                };
+                members.extend(m);
+            }
+            _ => panic!("unknown section kind"),
+        }
+    }
+    let mut expected = top.clone();
+    match array_key {
+        Some(k) => {
+            let Some(Value::Array(arr)) = expected.remove(k) else {
+                panic!("array")
+            };
+            assert_eq!(sessions, arr);
+            assert!(matches!(
+                sections.first(),
+                Some((SectionKind::Header, _, _))
+            ));
+        }
+        None => {
+            assert!(sessions.is_empty());
+            assert_eq!(sections.len(), 1);
+        }
+    }
+    assert_eq!(members, expected);
+}
+
+#[test]
+fn corpus_sections_match_serde_json() {
+    for (name, doc) in corpus() {
+        let sections =
+            feed_cuts(&doc, &[], StreamOptions::new()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        check_against_serde(&doc, &sections);
+    }
+}
+
+#[test]
+fn corpus_every_two_chunk_split_gives_the_same_sections() {
+    for (name, doc) in corpus() {
+        let whole = feed_cuts(&doc, &[], StreamOptions::new()).expect("whole");
+        for cut in 0..=doc.len() {
+            let split = feed_cuts(&doc, &[cut], StreamOptions::new())
+                .unwrap_or_else(|e| panic!("{name} cut {cut}: {e}"));
+            assert_eq!(split, whole, "{name} cut {cut}");
+        }
+    }
+}
+
+#[test]
+fn reader_one_byte_per_read() {
+    for (name, doc) in corpus() {
+        let whole = feed_cuts(&doc, &[], StreamOptions::new()).expect("whole");
+        let got = read_all(
+            Trickle {
+                inner: &doc[..],
+                n: 1,
+            },
+            StreamOptions::new(),
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(got, whole, "{name}");
+        // And with tiny read sizes of the reader itself.
+        let got = read_all(&doc[..], StreamOptions::new().read_size(3)).expect("read_size 3");
+        assert_eq!(got, whole, "{name}");
+    }
+}
+
+#[test]
+fn truncated_input_is_eof_at_the_cut() {
+    for (i, (name, doc)) in corpus().into_iter().enumerate() {
+        let end = doc
+            .iter()
+            .rposition(|&b| b == b'}')
+            .expect("a closing brace");
+        // Every cut for a few files, a stride of cuts (still hitting strings, escapes, numbers and
+        // literals) for the rest, to keep the debug-build test quick.
+        let stride = if i % 5 == 0 { 1 } else { 7 };
+        for cut in (0..=end).step_by(stride) {
+            let err = feed_cuts(&doc[..cut], &[], StreamOptions::new())
+                .expect_err("a truncated document fails");
+            assert!(err.is_eof(), "{name} cut {cut}: {err}");
+            assert_eq!(err.offset(), cut as u64, "{name} cut {cut}");
+            let err = read_all(&doc[..cut], StreamOptions::new()).expect_err("reader too");
+            assert!(
+                err.is_eof() && err.offset() == cut as u64,
+                "{name} cut {cut}: {err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn oversize_session_is_an_error_naming_index_and_size() {
+    let (_, doc) = corpus()
+        .into_iter()
+        .find(|(n, _)| n == "v1.0_callrecords-callrecord-list-sessions_example2.json")
+        .expect("example2");
+    let whole = feed_cuts(&doc, &[], StreamOptions::new()).expect("whole");
+    let (offset, size) = whole
+        .iter()
+        .find_map(|(k, b, o)| {
+            matches!(k, SectionKind::Session { index: 0 }).then_some((*o, b.len()))
+        })
+        .expect("session 0");
+    // Exactly the session's size is allowed; one byte less is not.
+    assert!(feed_cuts(&doc, &[], StreamOptions::new().max_session_bytes(size)).is_ok());
+    let small = StreamOptions::new().max_session_bytes(size - 1);
+    for read_size in [1, 100, 1 << 20] {
+        let err = read_all(&doc[..], small.read_size(read_size)).expect_err("too large");
+        assert_eq!(err.kind(), ErrorKind::SessionTooLarge);
+        assert_eq!(err.offset(), offset);
+        let msg = err.to_string();
+        assert!(msg.contains("session 0 is "), "{msg}");
+        assert!(
+            msg.contains(&format!("max_session_bytes = {}", size - 1)),
+            "{msg}"
+        );
+        // Either the whole session arrived in the read that completed it (exact size) or it was
+        // cut off as soon as the window held more than the bound of it.
+        let exact = msg.contains(&format!("session 0 is {size} bytes"));
+        let partial = msg.contains("session 0 is at least ");
+        assert!(exact || partial, "{msg}");
+        if read_size == 1 << 20 {
+            assert!(exact, "{msg}");
+        }
+        if read_size == 1 {
+            assert!(
+                msg.contains(&format!("at least {size} bytes so far")),
+                "{msg}"
+            );
+        }
+    }
+}
+
+#[test]
+fn io_errors_pass_through_with_their_source() {
+    struct Failing<'a>(&'a [u8]);
+    impl Read for Failing<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.0.is_empty() {
+                return Err(io::Error::new(
+                    io::ErrorKind::ConnectionReset,
+                    "peer went away",
+                ));
+            }
+            let n = buf.len().min(self.0.len()).min(10);
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+    let doc = br#"{"value": [{"id": "a"}, {"id": "b"#;
+    let mut reader = Reader::new(Failing(doc));
+    let mut n = 0;
+    let err = loop {
+        match reader.next_section() {
+            Ok(Some(_)) => n += 1,
+            Ok(None) => panic!("should fail"),
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(n, 2);
+    assert!(err.is_io());
+    assert_eq!(err.offset(), doc.len() as u64);
+    let source = std::error::Error::source(&err).expect("source");
+    let io = source.downcast_ref::<io::Error>().expect("an io::Error");
+    assert_eq!(io.kind(), io::ErrorKind::ConnectionReset);
+    // The reader is finished after an error.
+    assert!(reader.next_section().expect("fused").is_none());
+}
+
+#[test]
+fn errors_carry_stream_line_and_column() {
+    // A syntax error in the array after many sessions, far past the first window.
+    let mut doc = b"{\"value\": [\n".to_vec();
+    for i in 0..5000 {
+        doc.extend_from_slice(format!("  {{\"id\": \"{i}\"}},\n").as_bytes());
+    }
+    doc.extend_from_slice(b"  {}\n  x]}");
+    let err = read_all(&doc[..], StreamOptions::new().read_size(4096)).expect_err("syntax");
+    assert_eq!(err.kind(), ErrorKind::ExpectedArrayCommaOrEnd);
+    assert_eq!(err.offset(), doc.len() as u64 - 3);
+    assert_eq!(err.line_column(&[]), (5003, 3));
+    assert!(err.to_string().contains("line 5003 column 3"), "{err}");
+}
+
+/// Builds a bigger page from the corpus: its sessions repeated, compact or pretty.
+fn page_from_corpus(repeat: usize, pretty: bool) -> Vec<u8> {
+    let (_, doc) = corpus()
+        .into_iter()
+        .find(|(n, _)| n == "v1.0_callrecords-callrecord-list-sessions_example2.json")
+        .expect("example2");
+    let mut v: Value = serde_json::from_slice(&doc).expect("json");
+    if let Some(Value::Array(arr)) = v.get_mut("value") {
+        let one = arr.clone();
+        for _ in 1..repeat {
+            arr.extend(one.iter().cloned());
+        }
+    }
+    if pretty {
+        serde_json::to_vec_pretty(&v).expect("ser")
+    } else {
+        serde_json::to_vec(&v).expect("ser")
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_chunk_sizes_give_the_same_sections(
+        repeat in 1usize..40,
+        pretty: bool,
+        sizes in proptest::collection::vec(
+            prop_oneof![1usize..16, 1usize..4096, 1usize..(1 << 20)], 1..64),
+    ) {
+        let doc = page_from_corpus(repeat, pretty);
+        let whole = feed_cuts(&doc, &[], StreamOptions::new()).expect("whole");
+        let mut cuts = Vec::new();
+        let mut at = 0;
+        for s in sizes.iter().cycle() {
+            at += s;
+            if at >= doc.len() {
+                break;
+            }
+            cuts.push(at);
+        }
+        let got = feed_cuts(&doc, &cuts, StreamOptions::new()).expect("split");
+        prop_assert_eq!(got, whole);
+    }
+}
