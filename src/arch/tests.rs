@@ -1,6 +1,8 @@
 //! One shared runner feeds every case to every backend this CPU supports and compares the result
 //! with the naive oracle byte for byte: structural offsets, backslash bitmap and first error.
 
+#![allow(clippy::panic)] // reason: a test reports a mismatch by panicking with the details
+
 use proptest::prelude::*;
 
 use super::naive::{self, NaiveIndex};
