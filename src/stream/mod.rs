@@ -12,15 +12,29 @@
 //!
 //! # When the header is complete
 //!
-//! The slice iterator ([`crate::events`]) pre-scans the whole document, so it can deliver the
-//! callRecord header first even when some of its fields follow `"sessions"`. A stream cannot look
-//! ahead without holding every session in memory, so the streaming rule is: **the header is the
-//! members that precede the session array, and it is delivered when the array opens.** Members that
-//! follow the array are delivered in the trailer when the top-level object closes. Graph writes the
-//! callRecord's fields first and only annotations (`sessions@odata.nextLink`) after `sessions`,
-//! and for such input (every documented example) the events equal the slice iterator's, in the
-//! same order. For a document whose callRecord fields come after `sessions`, those fields come in
-//! the trailer section instead.
+//! The slice iterator ([`crate::events`]) pre-scans the whole document, so it delivers the page
+//! info and the callRecord header first even when some of their members follow `"sessions"`. A
+//! stream cannot look ahead without holding every session, so the streaming rule is:
+//!
+//! 1. **When the session array opens** (its `[` is read), the header section delivers
+//!    [`Event::Page`] and, for a callRecord document, [`Event::CallRecord`], built from the members
+//!    that precede the array.
+//! 2. **When the top-level object closes**, the trailer section delivers, first, if any page or
+//!    callRecord member came *after* the array, [`Event::Page`] and [`Event::CallRecord`] again,
+//!    now complete (the members from both sides; for a key given twice the later one wins, as in
+//!    the slice iterator); then every top-level annotation and undeclared key of the document in
+//!    input order, those before the array included (held until here, where the slice iterator puts
+//!    them too).
+//!
+//! So the header is complete at the header section when every page and callRecord member precedes
+//! the session array, which is how Graph writes them (every documented example), and then the
+//! events are exactly the slice iterator's, in the same order. Otherwise it is complete at the
+//! trailer, and the events differ from the slice iterator's only in that first, partial
+//! `Page`/`CallRecord` pair.
+//!
+//! Two further differences exist only for documents Graph does not produce: the *first* array-valued
+//! `value` or `sessions` member is the one streamed (the slice iterator takes the last `value`, or
+//! else the last `sessions`); a later duplicate is parsed as a plain member of the trailer.
 //!
 //! # Why lending iteration
 //!
@@ -47,12 +61,16 @@
 //! error from the reader is [`ErrorKind::Io`](crate::ErrorKind::Io) with the [`std::io::Error`] as its source. After an
 //! error, the reader is finished: further calls return `Ok(None)`.
 
+mod events;
 mod scan;
 mod split;
 
 use std::io::{self, Read};
 
 use crate::error::Error;
+use crate::event::{Event, Options};
+use crate::schema::{Root, Shape};
+use events::{EventBufs, What};
 use split::{Found, Part, Splitter, Step};
 
 /// The default bound on one session: 64 MiB.
@@ -73,6 +91,7 @@ pub const DEFAULT_READ_SIZE: usize = 64 << 10;
 pub struct StreamOptions {
     max_session_bytes: usize,
     read_size: usize,
+    events: Options,
 }
 
 impl Default for StreamOptions {
@@ -92,7 +111,34 @@ impl StreamOptions {
         StreamOptions {
             max_session_bytes: DEFAULT_MAX_SESSION_BYTES,
             read_size: DEFAULT_READ_SIZE,
+            events: Options {
+                strict: false,
+                depth_limit: crate::tokenizer::DEFAULT_DEPTH_LIMIT,
+                report_undeclared: false,
+            },
         }
+    }
+
+    /// The parsing options for the events of each section (strict mode, depth limit, undeclared
+    /// keys), as for the slice iterator.
+    ///
+    /// ```
+    /// use callrecords::{Options, StreamOptions};
+    /// let options = StreamOptions::new().events(Options::default().strict(true));
+    /// assert!(options.get_events().strict);
+    /// ```
+    pub const fn events(mut self, options: Options) -> Self {
+        self.events = options;
+        self
+    }
+
+    /// The event options (see [`StreamOptions::events`]).
+    ///
+    /// ```
+    /// assert!(!callrecords::StreamOptions::new().get_events().strict);
+    /// ```
+    pub const fn get_events(&self) -> Options {
+        self.events
     }
 
     /// The largest session (and the largest header or trailer) accepted, in bytes. A larger one is
@@ -156,28 +202,32 @@ pub enum SectionKind {
     Document,
 }
 
-/// The shape of the document, known once its session array was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DocumentShape {
-    /// `{"@odata.context", "value": [session…], "@odata.nextLink"}`.
-    SessionsPage,
-    /// A callRecord with its own fields and `"sessions": [session…]`.
-    CallRecord,
-}
-
 /// One complete part of the stream, borrowed from the reader's window.
 ///
-/// For a session it is the session's exact JSON text; for the header and trailer it is the pending
-/// top-level members as one JSON object (`{` … `}`), byte for byte as in the stream except for
-/// the braces and the comma that joined them to the array.
-#[derive(Debug)]
+/// For a session it is the session's exact JSON text. For the header and the trailer it is the
+/// pending top-level members as one JSON object, byte for byte as in the stream (so offsets map
+/// one to one) except for the joints: the header is closed with the session array's key and an
+/// empty array (`,"value":[]}`), so that it parses as the document would; the trailer's `]` and
+/// the comma after it become `{` and a space.
 pub struct Section<'s> {
     kind: SectionKind,
-    shape: Option<DocumentShape>,
+    shape: Option<Shape>,
     bytes: &'s [u8],
     offset: u64,
     pos: Position<'s>,
+    what: What<'s>,
+    bufs: &'s mut EventBufs,
+}
+
+impl core::fmt::Debug for Section<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Section")
+            .field("kind", &self.kind)
+            .field("shape", &self.shape)
+            .field("offset", &self.offset)
+            .field("len", &self.bytes.len())
+            .finish()
+    }
 }
 
 impl<'s> Section<'s> {
@@ -192,7 +242,11 @@ impl<'s> Section<'s> {
     /// while let Some(section) = feeder.next_section()? {
     ///     kinds.push(section.kind());
     /// }
-    /// assert_eq!(kinds, [SectionKind::Header, SectionKind::Session { index: 0 }]);
+    /// assert_eq!(kinds, [
+    ///     SectionKind::Header,
+    ///     SectionKind::Session { index: 0 },
+    ///     SectionKind::Trailer,
+    /// ]);
     /// # Ok::<(), callrecords::Error>(())
     /// ```
     pub fn kind(&self) -> SectionKind {
@@ -222,15 +276,14 @@ impl<'s> Section<'s> {
     /// The document's shape: known for every section except a [`SectionKind::Document`].
     ///
     /// ```
-    /// use callrecords::stream::DocumentShape;
     /// let mut feeder = callrecords::Feeder::new();
     /// feeder.feed(br#"{"id": "x", "sessions": []}"#);
     /// feeder.finish();
     /// let header = feeder.next_section()?.expect("a header");
-    /// assert_eq!(header.shape(), Some(DocumentShape::CallRecord));
+    /// assert_eq!(header.shape(), Some(callrecords::Shape::CallRecord));
     /// # Ok::<(), callrecords::Error>(())
     /// ```
-    pub fn shape(&self) -> Option<DocumentShape> {
+    pub fn shape(&self) -> Option<Shape> {
         self.shape
     }
 
@@ -245,7 +298,7 @@ impl<'s> Section<'s> {
     ///     texts.push(String::from_utf8_lossy(section.bytes()).into_owned());
     /// }
     /// assert_eq!(texts, [
-    ///     r#"{"@odata.context": "c"}"#,
+    ///     r#"{"@odata.context": "c","value":[]}"#,
     ///     r#"{"id": "a"}"#,
     ///     r#"{    "@odata.nextLink": "n"}"#,
     /// ]);
@@ -270,11 +323,102 @@ impl<'s> Section<'s> {
         self.offset
     }
 
+    /// The events of this section, exactly as the slice iterator ([`crate::events`]) gives them
+    /// for this part of the document:
+    ///
+    /// - [`SectionKind::Header`]: [`Event::Page`], then [`Event::CallRecord`] for a callRecord
+    ///   document, from the members before the session array;
+    /// - [`SectionKind::Session`]: the session, then per segment the segment, per media the media,
+    ///   per stream the stream, then the annotations and undeclared keys inside the session;
+    /// - [`SectionKind::Trailer`]: when a page or callRecord member came after the session array,
+    ///   [`Event::Page`] and [`Event::CallRecord`] again, complete (the members from both sides,
+    ///   the later one winning); then the top-level annotations and undeclared keys of the whole
+    ///   document in input order (those before the array are held until here, as the slice
+    ///   iterator does);
+    /// - [`SectionKind::Document`]: every event of the document.
+    ///
+    /// A syntax error (or, in strict mode, a value error) is the only item: the section's records
+    /// are not delivered. Offsets, lines and columns are those of the stream.
+    ///
+    /// ```
+    /// use callrecords::{Event, Reader};
+    /// let body: &[u8] = br#"{"value": [{"id": "s1", "segments": [{"id": "g1", "media": [
+    ///     {"label": "main-audio", "streams": [{"averageJitter": "PT0.016S"}]}]}]}]}"#;
+    /// let mut reader = Reader::new(body);
+    /// let mut jitters = Vec::new();
+    /// while let Some(mut section) = reader.next_section()? {
+    ///     for event in section.events() {
+    ///         if let Event::Stream(stream) = event? {
+    ///             jitters.push(stream.average_jitter.map(|d| d.as_nanos()));
+    ///         }
+    ///     }
+    /// }
+    /// assert_eq!(jitters, [Some(16_000_000)]);
+    /// # Ok::<(), callrecords::Error>(())
+    /// ```
+    pub fn events(&mut self) -> SectionEvents<'_, 's> {
+        let mut buf = events::take_buf(self.bufs);
+        let err = events::parse_section(self.bytes, self.offset, self.what, self.bufs, &mut buf)
+            .err()
+            .map(|e| {
+                buf.clear();
+                self.pos.locate(e)
+            });
+        SectionEvents {
+            buf,
+            pos: 0,
+            err,
+            home: self.bufs,
+        }
+    }
+
     /// Moves an error found in [`Section::bytes`] (its offset counted from the section's first
     /// byte) to the stream: offset, line and column of the whole stream.
     #[allow(dead_code)] // reason: used by `Section::events` once the schema entry lands
     pub(crate) fn locate(&self, err: Error) -> Error {
         self.pos.locate(err.shifted(self.offset))
+    }
+}
+
+/// The events of one [`Section`]: an iterator of `Result<Event<'s>, Error>`, where the events
+/// borrow the window for as long as the section lives. See [`Section::events`].
+pub struct SectionEvents<'p, 's> {
+    buf: Vec<Event<'s>>,
+    pos: usize,
+    err: Option<Error>,
+    home: &'p mut EventBufs,
+}
+
+impl<'s> Iterator for SectionEvents<'_, 's> {
+    type Item = Result<Event<'s>, Error>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(e) = self.err.take() {
+            return Some(Err(e));
+        }
+        let ev = self.buf.get(self.pos)?;
+        self.pos += 1;
+        Some(Ok(*ev))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.buf.len() - self.pos.min(self.buf.len()) + usize::from(self.err.is_some());
+        (n, Some(n))
+    }
+}
+
+impl Drop for SectionEvents<'_, '_> {
+    fn drop(&mut self) {
+        events::give_buf(self.home, core::mem::take(&mut self.buf));
+    }
+}
+
+impl core::fmt::Debug for SectionEvents<'_, '_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SectionEvents")
+            .field("remaining", &self.buf.len().saturating_sub(self.pos))
+            .finish()
     }
 }
 
@@ -320,6 +464,12 @@ struct Core {
     failed: bool,
     done: bool,
     synth: Vec<u8>,
+    /// The header's text, kept for the trailer (whose events include the header's annotations).
+    header: Vec<u8>,
+    header_base: u64,
+    /// The document's shape, decided from the header (as the slice iterator decides it).
+    shape: Shape,
+    bufs: EventBufs,
     options: StreamOptions,
 }
 
@@ -342,6 +492,10 @@ impl Core {
             failed: false,
             done: false,
             synth: Vec::new(),
+            header: Vec::new(),
+            header_base: 0,
+            shape: Shape::Other,
+            bufs: EventBufs::new(options.events),
             options,
         }
     }
@@ -418,49 +572,96 @@ impl Core {
         }
     }
 
-    fn section(&mut self, found: Found) -> Section<'_> {
-        let shape = self.split.shape().map(|s| match s {
-            split::Shape::SessionsPage => DocumentShape::SessionsPage,
-            split::Shape::CallRecord => DocumentShape::CallRecord,
-        });
+    /// Copies the header members and closes them with the session array's key and an empty array,
+    /// so that the schema decides the shape from them exactly as the slice iterator does (a `value`
+    /// array under a callRecords-list `@odata.context` holds call records, not sessions).
+    fn build_header(&mut self, found: Found) {
         let from = (found.start - self.base) as usize;
         let to = (found.end - self.base) as usize;
-        let (kind, bytes): (SectionKind, &[u8]) = match found.part {
-            Part::Session(index) => (SectionKind::Session { index }, &self.buf[from..to]),
-            Part::Whole => (SectionKind::Document, &self.buf[from..to]),
-            Part::Header => {
-                self.synth.clear();
-                self.synth.extend_from_slice(&self.buf[from..to]);
-                self.synth.push(b'}');
-                (SectionKind::Header, &self.synth)
-            }
+        let (key, shape): (&[u8], Shape) = match self.split.shape() {
+            Some(split::Shape::CallRecord) => (b"\"sessions\":[]}", Shape::CallRecord),
+            _ => (b"\"value\":[]}", Shape::SessionsPage),
+        };
+        self.header.clear();
+        self.header.extend_from_slice(&self.buf[from..to]);
+        if to - from > 1 {
+            self.header.push(b',');
+        }
+        self.header.extend_from_slice(key);
+        self.header_base = found.start;
+        self.shape =
+            events::header_shape(&self.header, found.start, &mut self.bufs).unwrap_or(shape);
+    }
+
+    fn section(&mut self, found: Found) -> Section<'_> {
+        if let Part::Header = found.part {
+            self.build_header(found);
+        }
+        let shape = self.shape;
+        let root = match shape {
+            Shape::CallRecord => Root::Sessions,
+            _ => Root::Value,
+        };
+        let Core {
+            buf,
+            filled,
+            base,
+            lines_before,
+            line_start,
+            synth,
+            header,
+            header_base,
+            bufs,
+            ..
+        } = self;
+        let from = (found.start - *base) as usize;
+        let to = (found.end - *base) as usize;
+        let window = &buf[..*filled];
+        let (kind, bytes, what): (SectionKind, &[u8], What<'_>) = match found.part {
+            Part::Session(index) => (
+                SectionKind::Session { index },
+                &window[from..to],
+                if shape == Shape::CallRecordsPage {
+                    What::Record { index }
+                } else {
+                    What::Session { root, index }
+                },
+            ),
+            Part::Whole => (SectionKind::Document, &window[from..to], What::Document),
+            Part::Header => (SectionKind::Header, &header[..], What::Header(shape)),
             Part::Trailer { comma } => {
-                self.synth.clear();
-                self.synth.extend_from_slice(&self.buf[from..to]);
-                if let Some(first) = self.synth.first_mut() {
+                synth.clear();
+                synth.extend_from_slice(&window[from..to]);
+                if let Some(first) = synth.first_mut() {
                     *first = b'{';
                 }
-                if let Some(c) = self.synth.get_mut((comma - found.start) as usize) {
+                if let Some(c) = comma.and_then(|c| synth.get_mut((c - found.start) as usize)) {
                     *c = b' ';
                 }
-                (SectionKind::Trailer, &self.synth)
+                (
+                    SectionKind::Trailer,
+                    &synth[..],
+                    What::Trailer {
+                        shape,
+                        header: &header[..],
+                        header_base: *header_base,
+                    },
+                )
             }
         };
         Section {
             kind,
-            shape: if kind == SectionKind::Document {
-                None
-            } else {
-                shape
-            },
+            shape: (kind != SectionKind::Document && shape != Shape::Other).then_some(shape),
             bytes,
             offset: found.start,
             pos: Position {
-                window: &self.buf[..self.filled],
-                base: self.base,
-                lines_before: self.lines_before,
-                line_start: self.line_start,
+                window,
+                base: *base,
+                lines_before: *lines_before,
+                line_start: *line_start,
             },
+            what,
+            bufs,
         }
     }
 }
@@ -721,6 +922,7 @@ impl Feeder {
     /// feeder.feed(br#"{"value": []}"#);
     /// feeder.finish();
     /// assert!(feeder.next_section()?.is_some()); // the (empty) header
+    /// assert!(feeder.next_section()?.is_some()); // the (empty) trailer
     /// assert!(feeder.next_section()?.is_none());
     /// assert!(feeder.is_done());
     /// # Ok::<(), callrecords::Error>(())
@@ -804,7 +1006,10 @@ mod tests {
             assert_eq!(
                 texts,
                 [
-                    (SectionKind::Header, r#"{"@odata.context":"c"}"#.to_string()),
+                    (
+                        SectionKind::Header,
+                        r#"{"@odata.context":"c","value":[]}"#.to_string()
+                    ),
                     (SectionKind::Session { index: 0 }, r#"{"a":"}]\""}"#.into()),
                     (SectionKind::Session { index: 1 }, r#"[1,{"b":[]}]"#.into()),
                     (SectionKind::Session { index: 2 }, r#""x""#.into()),

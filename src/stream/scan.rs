@@ -97,9 +97,8 @@ pub(crate) fn find_close(bytes: &[u8], st: &mut Nest, kernel: Kernel) -> Option<
             // `is_x86_feature_detected!("avx2")` returned true.
             Kernel::Avx2 => unsafe { blocks_avx2(&bytes[..blocks_end], st) },
         };
-        match found {
-            Err(i) => return Some(i),
-            Ok(_) => {}
+        if let Err(i) = found {
+            return Some(i);
         }
     }
     scalar(&bytes[blocks_end..], st).map(|i| i + blocks_end)

@@ -31,10 +31,11 @@ pub(crate) enum Part {
     /// One session: `bytes[start..end]` exactly.
     Session(usize),
     /// Top-level members after the session array: `bytes[start..end]` with its first byte (`]`)
-    /// replaced by `{` and the byte at `comma` (the `,` after `]`) by a space.
+    /// replaced by `{` and the byte at `comma` (the `,` after `]`, if any) by a space. Always
+    /// delivered once the array was streamed, even with no member after it.
     Trailer {
         /// Stream offset of the `,` that followed the array.
-        comma: u64,
+        comma: Option<u64>,
     },
     /// A document without a session array (or not an object): `bytes[start..end]` exactly.
     Whole,
@@ -164,11 +165,6 @@ impl Splitter {
     /// The shape, once known.
     pub(crate) fn shape(&self) -> Option<Shape> {
         self.shape
-    }
-
-    /// The number of sessions found so far.
-    pub(crate) fn sessions(&self) -> usize {
-        self.index
     }
 
     /// The first stream offset the splitter still needs; bytes before it may be dropped.
@@ -436,14 +432,13 @@ impl Splitter {
                 end: self.pos,
             })));
         }
-        Ok(match self.trailer_comma {
-            Some(comma) if self.region_members > 0 => Some(Step::Section(Found {
-                part: Part::Trailer { comma },
-                start: self.region_start,
-                end: close + 1,
-            })),
-            _ => None,
-        })
+        Ok(Some(Step::Section(Found {
+            part: Part::Trailer {
+                comma: self.trailer_comma,
+            },
+            start: self.region_start,
+            end: close + 1,
+        })))
     }
 
     /// Begins scanning a value whose first byte `b` is at `self.pos`.

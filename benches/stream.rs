@@ -1,0 +1,101 @@
+//! Streaming throughput against slice throughput on the generated 64 MiB pretty payload.
+//!
+//! - `slice`: `callrecords::events` over the document in memory, touching every event;
+//! - `reader`: `callrecords::Reader` over an in-memory `io::Cursor` of the same bytes (64 KiB
+//!   reads), touching every event of every section: the splitter, the window copy and the
+//!   per-session parse;
+//! - `split_only`: the `Reader` without parsing the sections (the splitter and the copies alone).
+//!
+//! Goal: `reader` at 90% or more of `slice`. `CALLRECORDS_BENCH_QUICK=1` takes fewer, shorter
+//! samples.
+
+#![allow(missing_docs)] // reason: `criterion_group!` generates undocumented items
+
+use std::hint::black_box;
+use std::io::Cursor;
+use std::time::Duration;
+
+use callrecords::generate::{to_vec, GenOptions, Shape};
+use callrecords::{Event, Reader};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+
+const PAYLOAD_BYTES: usize = 64 << 20;
+
+/// The same cheap consumer for both paths: count events by kind.
+#[inline]
+fn touch(ev: &Event<'_>, counts: &mut [u64; 4]) {
+    match ev {
+        Event::Session(_) => counts[0] += 1,
+        Event::Segment(_) => counts[1] += 1,
+        Event::Stream(s) => counts[2] += u64::from(s.average_jitter.is_some()),
+        _ => counts[3] += 1,
+    }
+}
+
+fn slice(doc: &[u8]) -> [u64; 4] {
+    let mut counts = [0; 4];
+    for ev in callrecords::events(doc) {
+        match ev {
+            Ok(ev) => touch(&ev, &mut counts),
+            Err(e) => panic!("slice: {e}"),
+        }
+    }
+    counts
+}
+
+fn reader(doc: &[u8]) -> [u64; 4] {
+    let mut counts = [0; 4];
+    let mut reader = Reader::new(Cursor::new(doc));
+    loop {
+        let mut section = match reader.next_section() {
+            Ok(Some(s)) => s,
+            Ok(None) => break,
+            Err(e) => panic!("reader: {e}"),
+        };
+        for ev in section.events() {
+            match ev {
+                Ok(ev) => touch(&ev, &mut counts),
+                Err(e) => panic!("reader: {e}"),
+            }
+        }
+    }
+    counts
+}
+
+fn split_only(doc: &[u8]) -> u64 {
+    let mut n = 0;
+    let mut reader = Reader::new(Cursor::new(doc));
+    while let Ok(Some(section)) = reader.next_section() {
+        n += section.bytes().len() as u64;
+    }
+    n
+}
+
+fn bench(c: &mut Criterion) {
+    let quick = std::env::var_os("CALLRECORDS_BENCH_QUICK").is_some();
+    let doc = to_vec(&GenOptions {
+        seed: 1,
+        target_bytes: PAYLOAD_BYTES,
+        compact: false,
+        shape: Shape::Sessions,
+    });
+    assert_eq!(slice(&doc), reader(&doc), "both paths see the same events");
+    let mut g = c.benchmark_group("stream_64mib_pretty");
+    g.throughput(Throughput::Bytes(doc.len() as u64));
+    if quick {
+        g.sample_size(10)
+            .warm_up_time(Duration::from_millis(200))
+            .measurement_time(Duration::from_secs(2));
+    } else {
+        g.sample_size(20).measurement_time(Duration::from_secs(15));
+    }
+    g.bench_function("slice", |b| b.iter(|| black_box(slice(black_box(&doc)))));
+    g.bench_function("reader", |b| b.iter(|| black_box(reader(black_box(&doc)))));
+    g.bench_function("split_only", |b| {
+        b.iter(|| black_box(split_only(black_box(&doc))))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
