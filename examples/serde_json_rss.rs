@@ -16,10 +16,8 @@ struct Doc {
     #[serde(rename = "@odata.context")]
     context: Option<String>,
     id: Option<String>,
-    #[serde(default)]
-    value: Vec<Session>,
-    #[serde(default)]
-    sessions: Vec<Session>,
+    value: Option<Vec<Session>>,
+    sessions: Option<Vec<Session>>,
     #[serde(rename = "@odata.nextLink")]
     next_link: Option<String>,
 }
@@ -36,8 +34,7 @@ struct Session {
     caller: Option<serde_json::Value>,
     callee: Option<serde_json::Value>,
     failure_info: Option<serde_json::Value>,
-    #[serde(default)]
-    segments: Vec<Segment>,
+    segments: Option<Vec<Segment>>,
 }
 
 #[derive(Deserialize)]
@@ -50,8 +47,7 @@ struct Segment {
     caller: Option<serde_json::Value>,
     callee: Option<serde_json::Value>,
     failure_info: Option<serde_json::Value>,
-    #[serde(default)]
-    media: Vec<Media>,
+    media: Option<Vec<Media>>,
 }
 
 #[derive(Deserialize)]
@@ -63,8 +59,7 @@ struct Media {
     callee_device: Option<serde_json::Value>,
     caller_network: Option<serde_json::Value>,
     callee_network: Option<serde_json::Value>,
-    #[serde(default)]
-    streams: Vec<Stream>,
+    streams: Option<Vec<Stream>>,
 }
 
 #[derive(Deserialize)]
@@ -105,12 +100,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("{} bytes: {n} sessions (serde_json::Value)", bytes.len());
     } else {
         let doc: Doc = serde_json::from_slice(&bytes)?;
-        let sessions = doc.value.iter().chain(&doc.sessions);
+        let sessions = doc.value.iter().chain(&doc.sessions).flatten();
         let streams: usize = sessions
             .clone()
-            .flat_map(|s| &s.segments)
-            .flat_map(|g| &g.media)
-            .map(|m| m.streams.len())
+            .flat_map(|s| s.segments.iter().flatten())
+            .flat_map(|g| g.media.iter().flatten())
+            .map(|m| m.streams.as_ref().map_or(0, Vec::len))
             .sum();
         println!(
             "{} bytes: {} sessions, {streams} streams (typed structs)",
