@@ -48,9 +48,11 @@
 //! # Memory
 //!
 //! The window is one buffer, reused for the whole stream. It holds the session being completed (and
-//! the header or trailer members while they are pending) plus one read (the [`Reader`]) or the
-//! chunks fed since the sections were last taken (the [`Feeder`]); it grows only when a session
-//! does not fit, so its size follows the largest session seen. A session (or header, or trailer)
+//! the header or trailer members while they are pending) plus room for a few reads (the
+//! [`Reader`]: four reads, 256 KiB with the default read size) or the chunks fed since the
+//! sections were last taken (the [`Feeder`]); it grows only when a session does not fit, so its
+//! size follows the largest session seen. Delivered bytes are dropped only when the room runs
+//! out, so the tail of a split session is moved to the front once per few reads. A session (or header, or trailer)
 //! larger than [`StreamOptions::max_session_bytes`] is [`ErrorKind::SessionTooLarge`](crate::ErrorKind::SessionTooLarge), never a
 //! truncation.
 //!
@@ -529,24 +531,31 @@ impl Core {
         self.base = keep;
     }
 
-    /// Makes room for `n` more bytes after `filled`, growing the buffer only when needed: to what
-    /// is needed, doubling while that adds less than 1 MiB of slack.
-    fn reserve(&mut self, n: usize) {
+    /// Makes room for `n` more bytes after `filled`. The bytes already delivered are dropped only
+    /// when the space left is short (so the carried partial session is moved once per few reads,
+    /// not on every read), and the buffer grows only when dropping them does not free enough: to
+    /// at least `floor`, doubling while that adds at most 512 KiB of slack.
+    fn make_room(&mut self, n: usize, floor: usize) {
+        if self.buf.len() - self.filled >= n {
+            return;
+        }
+        self.compact();
         let need = self.filled + n;
         if need <= self.buf.len() {
             return;
         }
         if need > self.buf.capacity() {
             let cap = self.buf.capacity();
-            let target = need.max(cap.saturating_mul(2).min(need + (1 << 20)));
+            let target = need
+                .max(floor)
+                .max(cap.saturating_mul(2).min(need + (512 << 10)));
             self.buf.reserve_exact(target - self.buf.len());
         }
         self.buf.resize(self.buf.capacity(), 0);
     }
 
     fn push(&mut self, chunk: &[u8]) {
-        self.compact();
-        self.reserve(chunk.len());
+        self.make_room(chunk.len(), 0);
         self.buf[self.filled..self.filled + chunk.len()].copy_from_slice(chunk);
         self.filled += chunk.len();
     }
@@ -750,9 +759,10 @@ impl<R: Read> Reader<R> {
 
     fn fill(&mut self) -> Result<(), Error> {
         let core = &mut self.core;
-        core.compact();
         let n = core.options.read_size;
-        core.reserve(n);
+        // Room for a few reads, so that the partial session is carried to the front rarely.
+        let floor = n.saturating_mul(4).min(n.saturating_add(768 << 10));
+        core.make_room(n, floor);
         let end = core.filled + n;
         loop {
             match self.inner.read(&mut core.buf[core.filled..end]) {
