@@ -10,6 +10,7 @@
 //! samples.
 
 #![allow(missing_docs)] // reason: `criterion_group!` generates undocumented items
+#![allow(clippy::panic)] // reason: a benchmark that sees an error must stop
 
 use std::hint::black_box;
 use std::io::Cursor;

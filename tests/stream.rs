@@ -2,6 +2,8 @@
 //! the chunk boundaries fall, those sections are exactly the document's parts, and errors carry
 //! stream positions.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // reason: test failures should panic
+
 use std::io::{self, Read};
 use std::path::PathBuf;
 

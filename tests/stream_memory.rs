@@ -4,6 +4,8 @@
 //!
 //! This file is its own test binary so that no other test allocates while it measures.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // reason: test failures should panic
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 

@@ -984,6 +984,8 @@ impl Feeder {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)] // reason: test failures should panic
+
     use super::*;
     use crate::error::ErrorKind;
 
