@@ -33,7 +33,7 @@ pub(crate) enum Kernel {
     /// x86_64 SSE2 (always available on x86_64).
     #[cfg(target_arch = "x86_64")]
     Sse2,
-    /// x86_64 AVX2, when the CPU has it.
+    /// x86_64 AVX2 with PCLMULQDQ, when the CPU has them.
     #[cfg(target_arch = "x86_64")]
     Avx2,
 }
@@ -49,7 +49,11 @@ pub(crate) fn kernel() -> Kernel {
             match forced.as_str() {
                 "scalar" => Kernel::Scalar,
                 "sse4.2" | "sse42" | "sse2" => Kernel::Sse2,
-                _ if std::is_x86_feature_detected!("avx2") => Kernel::Avx2,
+                _ if std::is_x86_feature_detected!("avx2")
+                    && std::is_x86_feature_detected!("pclmulqdq") =>
+                {
+                    Kernel::Avx2
+                }
                 _ => Kernel::Sse2,
             }
         }
@@ -69,7 +73,7 @@ pub(crate) fn available() -> Vec<Kernel> {
     #[cfg(target_arch = "x86_64")]
     {
         v.push(Kernel::Sse2);
-        if std::is_x86_feature_detected!("avx2") {
+        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("pclmulqdq") {
             v.push(Kernel::Avx2);
         }
     }
@@ -91,10 +95,10 @@ pub(crate) fn find_close(bytes: &[u8], st: &mut Nest, kernel: Kernel) -> Option<
         let found = match kernel {
             Kernel::Scalar => Ok(()),
             #[cfg(target_arch = "x86_64")]
-            Kernel::Sse2 => blocks(&bytes[..blocks_end], st, classify_sse2),
+            Kernel::Sse2 => blocks(&bytes[..blocks_end], st, classify_sse2, prefix_xor),
             #[cfg(target_arch = "x86_64")]
             // SAFETY: `Kernel::Avx2` is only chosen (by `kernel()` or `available()`) after
-            // `is_x86_feature_detected!("avx2")` returned true.
+            // `is_x86_feature_detected!` returned true for both "avx2" and "pclmulqdq".
             Kernel::Avx2 => unsafe { blocks_avx2(&bytes[..blocks_end], st) },
         };
         if let Err(i) = found {
@@ -185,7 +189,12 @@ fn prefix_xor(mut x: u64) -> u64 {
 /// Runs the block algorithm over `bytes` (a multiple of 64 long). `Err(i)` is the closing
 /// position; `Ok(())` means all consumed and `st` updated.
 #[inline(always)]
-fn blocks(bytes: &[u8], st: &mut Nest, classify: impl Fn(&[u8; 64]) -> Masks) -> Result<(), usize> {
+fn blocks(
+    bytes: &[u8],
+    st: &mut Nest,
+    classify: impl Fn(&[u8; 64]) -> Masks,
+    prefix_xor: impl Fn(u64) -> u64,
+) -> Result<(), usize> {
     let mut depth = st.depth;
     let mut in_string: u64 = if st.in_string { !0 } else { 0 };
     let mut prev_escaped = u64::from(st.escaped);
@@ -273,15 +282,37 @@ fn classify_sse2(block: &[u8; 64]) -> Masks {
 
 /// # Safety
 ///
-/// - The CPU must support AVX2.
+/// - The CPU must support AVX2 and PCLMULQDQ.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,pclmulqdq")]
 unsafe fn blocks_avx2(bytes: &[u8], st: &mut Nest) -> Result<(), usize> {
-    blocks(bytes, st, |block| {
-        // SAFETY: the caller guarantees AVX2 (this closure is inlined into the
-        // `target_feature(enable = "avx2")` function).
-        unsafe { classify_avx2(block) }
-    })
+    blocks(
+        bytes,
+        st,
+        |block| {
+            // SAFETY: the caller guarantees AVX2 (this closure is inlined into the
+            // `target_feature(enable = "avx2,pclmulqdq")` function).
+            unsafe { classify_avx2(block) }
+        },
+        |x| {
+            // SAFETY: the caller guarantees PCLMULQDQ (as above).
+            unsafe { prefix_xor_clmul(x) }
+        },
+    )
+}
+
+/// Prefix XOR as one carry-less multiplication by all ones.
+///
+/// # Safety
+///
+/// - The CPU must support PCLMULQDQ.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "pclmulqdq")]
+#[inline]
+unsafe fn prefix_xor_clmul(x: u64) -> u64 {
+    use core::arch::x86_64::*;
+    let product = _mm_clmulepi64_si128(_mm_set_epi64x(0, x as i64), _mm_set1_epi8(-1), 0);
+    _mm_cvtsi128_si64(product) as u64
 }
 
 /// # Safety
@@ -377,6 +408,24 @@ mod tests {
             if std::is_x86_feature_detected!("avx2") {
                 // SAFETY: AVX2 was detected just above.
                 assert_eq!(unsafe { classify_avx2(&block) }, want);
+            }
+        }
+    }
+
+    #[test]
+    fn clmul_prefix_xor_matches() {
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("pclmulqdq") {
+            for x in [
+                0u64,
+                1,
+                0x8000_0000_0000_0000,
+                0x0123_4567_89ab_cdef,
+                u64::MAX,
+                0x0101,
+            ] {
+                // SAFETY: PCLMULQDQ was detected just above.
+                assert_eq!(unsafe { prefix_xor_clmul(x) }, prefix_xor(x), "{x:#x}");
             }
         }
     }
