@@ -302,7 +302,7 @@ impl<'s> Section<'s> {
     /// assert_eq!(texts, [
     ///     r#"{"@odata.context": "c","value":[]}"#,
     ///     r#"{"id": "a"}"#,
-    ///     r#"{    "@odata.nextLink": "n"}"#,
+    ///     r#"{  "@odata.nextLink": "n"}"#,
     /// ]);
     /// # Ok::<(), callrecords::Error>(())
     /// ```
