@@ -6,6 +6,7 @@
 //! cargo run --release --example stream_throughput -- slice 5
 //! cargo run --release --example stream_throughput -- reader 5
 //! cargo run --release --example stream_throughput -- none 5
+//! cargo run --release --example stream_throughput -- reader 5 262144   # read size
 //! ```
 //!
 //! It also prints each mode's own per-pass thread time when the platform offers it (Linux).
@@ -38,6 +39,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let mode = args.next().unwrap_or_else(|| "reader".into());
     let passes: u32 = args.next().and_then(|n| n.parse().ok()).unwrap_or(5);
+    let read_size: usize = args
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(callrecords::stream::DEFAULT_READ_SIZE);
     let doc = to_vec(&GenOptions {
         seed: 1,
         target_bytes: 64 << 20,
@@ -54,7 +59,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 }
             }
             "reader" => {
-                let mut reader = Reader::new(Cursor::new(&doc[..]));
+                let options = callrecords::StreamOptions::new().read_size(read_size);
+                let mut reader = Reader::with_options(Cursor::new(&doc[..]), options);
                 while let Some(mut section) = reader.next_section()? {
                     for ev in section.events() {
                         touch(&ev?, &mut counts);

@@ -56,6 +56,17 @@
 //! larger than [`StreamOptions::max_session_bytes`] is [`ErrorKind::SessionTooLarge`](crate::ErrorKind::SessionTooLarge), never a
 //! truncation.
 //!
+//! # Cost
+//!
+//! Every byte is copied once into the window (by `read`, or by [`Feeder::feed`]) and scanned once
+//! by the session splitter before the schema layer parses the section: the splitter classifies
+//! 64-byte blocks into quote, backslash and bracket bitmasks (AVX2 with a carry-less multiply for
+//! the in-string mask, SSE2, or scalar code; `CALLRECORDS_BACKEND=scalar` or `sse4.2` forces a
+//! weaker kernel, as for stage 1) and walks bits only in the block where the session closes. The
+//! tail of a session split across reads is moved to the front of the window once per few reads;
+//! it is never scanned again. On the generated 64 MiB pretty page these costs are about 6% (scan),
+//! 4% (copies) and 2% (line counting) of the streaming CPU time.
+//!
 //! # Errors
 //!
 //! Offsets, lines and columns are those of the whole stream. The end of the input inside the
