@@ -157,6 +157,15 @@ impl Duration {
     /// # Ok::<(), callrecords::ValueError>(())
     /// ```
     pub fn parse(bytes: &[u8]) -> Result<Duration, ValueError> {
+        if let Some(d) = parse_seconds(bytes) {
+            return Ok(d);
+        }
+        Self::parse_rest(bytes)
+    }
+
+    /// Everything [`parse_seconds`] leaves: the other common forms, then the full grammar.
+    #[inline(never)]
+    fn parse_rest(bytes: &[u8]) -> Result<Duration, ValueError> {
         match parse_common(bytes) {
             Some(d) => Ok(d),
             None => Self::parse_general(bytes),
@@ -304,6 +313,108 @@ impl Duration {
         };
         Ok(Duration(nanos))
     }
+}
+
+/// Eight ASCII digits, already minus `'0'`, one per byte with the first (most significant) in the
+/// lowest byte, combined pairwise into their value: bytes to two-digit values in 16-bit lanes, to
+/// four-digit values in 32-bit lanes, to one value below 10^8.
+#[inline(always)]
+pub(super) const fn eight_digits(d: u64) -> u64 {
+    let v = (d * 10 + (d >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let v = (v * 100 + (v >> 16)) & 0x0000_FFFF_0000_FFFF;
+    (v * 10_000 + (v >> 32)) & 0xFFFF_FFFF
+}
+
+/// `10^k` for `k` in `0..=9`.
+const POW10: [u64; 10] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+];
+
+/// Flags (a non-zero high nibble) every byte of `x` that was not an ASCII digit before `x` was
+/// XORed with `'0'` bytes. A digit becomes 0..=9, and both it and it plus 6 stay below 16; any other
+/// byte has a high nibble itself or gets one from the `+ 6` (`':'..='?'` become 10..=15). A carry
+/// out of a byte only happens for a byte that is flagged by itself (`x >= 0xFA`), and it can only
+/// flag more bytes above it, never clear one: so a digit is never flagged unless a lower byte is,
+/// and a non-digit is always flagged.
+#[inline(always)]
+const fn non_digits(x: u64) -> u64 {
+    (x | x.wrapping_add(0x0606_0606_0606_0606)) & 0xF0F0_F0F0_F0F0_F0F0
+}
+
+/// The last `min(8, s.len())` bytes of `s` in one word, the last byte in the top byte and zeros
+/// below the start of `s`. Needs `s.len() >= 4`.
+#[inline(always)]
+fn tail_word(s: &[u8]) -> Option<u64> {
+    let n = s.len();
+    if let Some(last) = s.last_chunk::<8>() {
+        return Some(u64::from_le_bytes(*last));
+    }
+    // 4 <= n < 8: two overlapping four-byte loads. Byte `i` of `s` goes to byte `i + 8 - n`; the two
+    // loads agree where they overlap.
+    let first = u64::from(u32::from_le_bytes(*s.first_chunk::<4>()?));
+    let last = u64::from(u32::from_le_bytes(*s.last_chunk::<4>()?));
+    Some(first << (8 * (8 - n)) | last << 32)
+}
+
+/// The overwhelming real form, `[-]PT<n>[.<f>]S` of at most 10 bytes after the sign (`PT0.016S`,
+/// `PT0.02S`, `PT1S`, `PT123.456S`), read from one eight-byte word holding everything after `PT`.
+///
+/// Returns `None` for anything else (other forms, longer numbers, every error); the callers then run
+/// parsers that give the same answer on these forms, so this only decides how fast, never what.
+/// At most 7 digits in all, so the total (below 10^16 ns) needs no overflow check.
+#[inline(always)]
+fn parse_seconds(b: &[u8]) -> Option<Duration> {
+    let (neg, s) = match b {
+        [b'P', b'T', ..] => (false, b),
+        [b'-', s @ ..] if s.starts_with(b"PT") => (true, s),
+        _ => return None,
+    };
+    let n = s.len();
+    if !(4..=10).contains(&n) {
+        return None;
+    }
+    // String byte `i` is word byte `i + 8 - n`: the `S` is the top byte, and the digits (and `.`)
+    // from string bytes 2..n-1 are word bytes 10-n..7 (below them: `P`, `T` or zeros).
+    let w = tail_word(s)?;
+    if w >> 56 != u64::from(b'S') {
+        return None;
+    }
+    let x = w ^ 0x3030_3030_3030_3030;
+    let first = 8 * (10 - n) as u32; // bit offset of the first digit, 0..=48
+    let body = non_digits(x) & (u64::MAX << first) & 0x00FF_FFFF_FFFF_FFFF;
+    // Drop the `S`: the last digit moves to the top byte and the first to bit `first + 8`.
+    let y = x << 8;
+    let (digits, frac_len) = if body == 0 {
+        // `PT<n>S`: n - 3 digits, at least one since n >= 4.
+        (y & (u64::MAX << (first + 8)), 0)
+    } else {
+        // Exactly one non-digit, a `.` with a digit on each side.
+        let dot = body.trailing_zeros() & !7; // bit offset of the `.` byte in `x`
+        if (x >> dot) & 0xFF != u64::from(b'.' ^ b'0')
+            || body >> dot >> 8 != 0
+            || dot == first
+            || dot == 48
+        {
+            return None;
+        }
+        // In `y` the `.` is at `dot + 8`: shift the whole digits below it up by one byte.
+        let whole = y & ((1u64 << (dot + 8)) - 1) & (u64::MAX << (first + 8));
+        let frac = y & (u64::MAX << (dot + 16));
+        (whole << 8 | frac, (48 - dot) / 8)
+    };
+    // At most 7 digits (5 whole and 1 fractional at least), so the value is below 10^7 and the
+    // nanoseconds below 10^16.
+    let nanos = eight_digits(digits) * POW10[9 - frac_len as usize];
+    Some(signed(neg, nanos))
 }
 
 /// Reads a run of 1 to `max` ASCII digits at the start of `b`: `(value, count)`. `None` when there is
@@ -511,6 +622,145 @@ mod tests {
         assert_eq!(p("PT"), Err((K::NoComponents, 2)));
         assert_eq!(p("PT.5S"), Err((K::BadFraction, 2)));
         assert_eq!(p("PT1.S"), Err((K::BadFraction, 4)));
+    }
+
+    /// Every answer of `parse` (fast paths included) is the general parser's answer.
+    fn same(s: &[u8]) {
+        assert_eq!(
+            Duration::parse(s),
+            Duration::parse_general(s),
+            "{:?}",
+            String::from_utf8_lossy(s)
+        );
+    }
+
+    #[test]
+    fn fast_path_agrees_on_structured_forms() {
+        let digits = [
+            "",
+            "0",
+            "7",
+            "12",
+            "905",
+            "1234",
+            "99999",
+            "123456",
+            "1000000",
+            "98765432",
+            "123456789",
+            "1234567890",
+        ];
+        let pre: &[&[u8]] = &[
+            b"PT", b"-PT", b"+PT", b"P", b"-P", b"pT", b"PTT", b"-", b"T", b"P1DT", b"-P0DT",
+        ];
+        let suf: &[&[u8]] = &[
+            b"S", b"", b"SS", b"M", b"s", b"S ", b"H", b".S", b"S0", b"\xffS",
+        ];
+        for p in pre {
+            for a in digits {
+                for f in digits.iter().map(|f| Some(*f)).chain([None]) {
+                    for sep in [b'.', b',', b':'] {
+                        for x in suf {
+                            let mut v = p.to_vec();
+                            v.extend_from_slice(a.as_bytes());
+                            if let Some(f) = f {
+                                v.push(sep);
+                                v.extend_from_slice(f.as_bytes());
+                            }
+                            v.extend_from_slice(x);
+                            same(&v);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_agrees_on_every_byte_substitution() {
+        let bases: &[&[u8]] = &[
+            b"PT0.016S",
+            b"PT0.02S",
+            b"PT0.1S",
+            b"PT1S",
+            b"PT12S",
+            b"PT123.4S",
+            b"PT1.2345S",
+            b"PT1234567S",
+            b"PT0.00001S",
+            b"-PT0.016S",
+            b"-PT1S",
+            b"PT0.0000001S",
+            b"PT1M2.5S",
+        ];
+        for base in bases {
+            for i in 0..=base.len() {
+                for c in 0..=255u8 {
+                    let mut v = base.to_vec();
+                    if i < v.len() {
+                        v[i] = c;
+                    } else {
+                        v.push(c);
+                    }
+                    same(&v);
+                    v.insert(i.min(v.len()), c);
+                    same(&v);
+                    let mut w = base.to_vec();
+                    if i < w.len() {
+                        w.remove(i);
+                        same(&w);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_agrees_on_short_strings() {
+        // Every string of up to 6 bytes over the bytes that matter, after `PT` and after `-PT`.
+        const ALPHABET: &[u8] = b"0159.S-PT";
+        let mut tails: Vec<Vec<u8>> = vec![Vec::new()];
+        for _ in 0..6 {
+            let mut next = Vec::new();
+            for t in &tails {
+                for &c in ALPHABET {
+                    let mut v = t.clone();
+                    v.push(c);
+                    next.push(v);
+                }
+            }
+            for t in &next {
+                for p in [&b"PT"[..], b"-PT", b""] {
+                    let mut v = p.to_vec();
+                    v.extend_from_slice(t);
+                    same(&v);
+                }
+            }
+            tails = next;
+        }
+    }
+
+    #[test]
+    fn fast_path_boundaries() {
+        // Each length of whole and fractional digit run the one-word path takes, and the first
+        // lengths it leaves to the other parsers (11 bytes after the sign).
+        assert_eq!(p("PT1S"), Ok(1_000_000_000));
+        assert_eq!(p("PT1234567S"), Ok(1_234_567 * 1_000_000_000));
+        assert_eq!(p("PT12345678S"), Ok(12_345_678 * 1_000_000_000));
+        assert_eq!(p("PT0.1S"), Ok(100_000_000));
+        assert_eq!(p("PT0.12345S"), Ok(123_450_000));
+        assert_eq!(p("PT0.123456S"), Ok(123_456_000));
+        assert_eq!(p("PT12345.6S"), Ok(12_345_600_000_000));
+        assert_eq!(p("PT123456.7S"), Ok(123_456_700_000_000));
+        assert_eq!(p("-PT9999999S"), Ok(-9_999_999_000_000_000));
+        assert_eq!(p("-PT0.00001S"), Ok(-10_000));
+        assert_eq!(p("PT.5S"), Err((K::BadFraction, 2)));
+        assert_eq!(p("PT1.S"), Err((K::BadFraction, 4)));
+        assert_eq!(p("PT1.2.3S"), Err((K::BadFraction, 5)));
+        assert_eq!(p("PT1,5S"), Err((K::CommaDecimal, 3)));
+        assert_eq!(p("PT1Ss"), Err((K::TrailingBytes, 4)));
+        assert_eq!(p("PTS"), Err((K::UnexpectedByte, 2)));
+        assert_eq!(p("-PT"), Err((K::NoComponents, 3)));
     }
 
     #[test]
