@@ -156,6 +156,7 @@ impl Duration {
     /// assert_eq!((e.kind(), e.offset()), (ValueErrorKind::Overflow, 2));
     /// # Ok::<(), callrecords::ValueError>(())
     /// ```
+    #[inline]
     pub fn parse(bytes: &[u8]) -> Result<Duration, ValueError> {
         if let Some(d) = parse_seconds(bytes) {
             return Ok(d);

@@ -430,6 +430,7 @@ impl Timestamp {
     /// assert_eq!((e.kind(), e.offset()), (ValueErrorKind::LeapSecond, 17));
     /// # Ok::<(), callrecords::ValueError>(())
     /// ```
+    #[inline]
     pub fn parse(b: &[u8]) -> Result<Timestamp, ValueError> {
         match parse_fast(b) {
             Some(t) => Ok(t),
