@@ -390,33 +390,51 @@ fn parse_seconds(b: &[u8]) -> Option<Duration> {
         return None;
     }
     let x = w ^ 0x3030_3030_3030_3030;
-    let first = 8 * (10 - n) as u32; // bit offset of the first digit, 0..=48
-    let body = non_digits(x) & (u64::MAX << first) & 0x00FF_FFFF_FFFF_FFFF;
-    // Drop the `S`: the last digit moves to the top byte and the first to bit `first + 8`.
-    let y = x << 8;
-    let (digits, frac_len) = if body == 0 {
-        // `PT<n>S`: n - 3 digits, at least one since n >= 4.
-        (y & (u64::MAX << (first + 8)), 0)
-    } else {
-        // Exactly one non-digit, a `.` with a digit on each side.
-        let dot = body.trailing_zeros() & !7; // bit offset of the `.` byte in `x`
-        if (x >> dot) & 0xFF != u64::from(b'.' ^ b'0')
-            || body >> dot >> 8 != 0
-            || dot == first
-            || dot == 48
-        {
-            return None;
-        }
-        // In `y` the `.` is at `dot + 8`: shift the whole digits below it up by one byte.
-        let whole = y & ((1u64 << (dot + 8)) - 1) & (u64::MAX << (first + 8));
-        let frac = y & (u64::MAX << (dot + 16));
-        (whole << 8 | frac, (48 - dot) / 8)
-    };
-    // At most 7 digits (5 whole and 1 fractional at least), so the value is below 10^7 and the
-    // nanoseconds below 10^16.
-    let nanos = eight_digits(digits) * POW10[9 - frac_len as usize];
+    let first = 10 - n; // byte of the first digit, 0..=6
+                        // The first non-digit from there on: the `.`, or the `S` in byte 7 when there is no point.
+    let flagged = non_digits(x) & BYTES_FROM[first];
+    let j = (flagged.trailing_zeros() / 8) as usize; // 0..=7, since the `S` is flagged
+                                                     // At least one whole digit; and a point needs a digit after it and only digits up to the `S`.
+    if j == first
+        || (j < 7
+            && ((x >> (8 * j)) & 0xFF != u64::from(b'.' ^ b'0')
+                || j == 6
+                || flagged & BYTES_FROM[j + 1] & BYTES_BELOW[7] != 0))
+    {
+        return None;
+    }
+    // The whole digits stay in bytes first..j; the fractional ones move down one byte, over the
+    // point, to bytes j..6. Read as eight digits, with zeros in bytes 6 and 7 (or just byte 7 when
+    // there is no point), that is the value in units of 10^-(j + 1) seconds: `PT0.016S` has j = 3
+    // and reads 00001600, 1600 * 10^4 ns.
+    let merged =
+        (x & BYTES_FROM[first] & BYTES_BELOW[j]) | ((x >> 8) & BYTES_FROM[j] & BYTES_BELOW[6]);
+    // At most 7 digits, so below 10^8 * 10^8 ns.
+    let nanos = eight_digits(merged) * POW10[j + 1];
     Some(signed(neg, nanos))
 }
+
+/// `BYTES_FROM[i]`: bytes `i..8` of a word (none for `i == 8`).
+const BYTES_FROM: [u64; 9] = {
+    let mut t = [0u64; 9];
+    let mut i = 0;
+    while i < 8 {
+        t[i] = u64::MAX << (8 * i);
+        i += 1;
+    }
+    t
+};
+
+/// `BYTES_BELOW[i]`: bytes `0..i` of a word (all for `i == 8`).
+const BYTES_BELOW: [u64; 9] = {
+    let mut t = [0u64; 9];
+    let mut i = 0;
+    while i < 9 {
+        t[i] = !BYTES_FROM[i];
+        i += 1;
+    }
+    t
+};
 
 /// Reads a run of 1 to `max` ASCII digits at the start of `b`: `(value, count)`. `None` when there is
 /// no digit or the run is longer than `max`.
@@ -745,6 +763,27 @@ mod tests {
     fn fast_path_boundaries() {
         // Each length of whole and fractional digit run the one-word path takes, and the first
         // lengths it leaves to the other parsers (11 bytes after the sign).
+        for s in [
+            "PT0.016S",
+            "PT1S",
+            "-PT0.02S",
+            "PT1234567S",
+            "PT12345.6S",
+            "PT0.12345S",
+        ] {
+            assert!(parse_seconds(s.as_bytes()).is_some(), "{s}");
+        }
+        for s in [
+            "PT0.123456S",
+            "PT12345678S",
+            "+PT1S",
+            "PT1M2S",
+            "PT.5S",
+            "PT1.S",
+            "PT1",
+        ] {
+            assert!(parse_seconds(s.as_bytes()).is_none(), "{s}");
+        }
         assert_eq!(p("PT1S"), Ok(1_000_000_000));
         assert_eq!(p("PT1234567S"), Ok(1_234_567 * 1_000_000_000));
         assert_eq!(p("PT12345678S"), Ok(12_345_678 * 1_000_000_000));
