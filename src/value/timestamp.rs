@@ -258,12 +258,12 @@ fn parse_fast(b: &[u8]) -> Option<Timestamp> {
     // 104 or 68 reach 128 exactly when they are too large.
     const HM_ADD: u64 = (128 - 24) << 24 | (128 - 60) << 48;
     const HM_TOP: u64 = 0x80 << 24 | 0x80 << 48;
-    if year == 0
-        || day.wrapping_sub(1) >= u32::from(MONTH_DAYS[month as usize])
-        || (p1 + HM_ADD) & HM_TOP != 0
-        || second > 59
-        || (day == 29 && month == 2 && !is_leap(year))
-    {
+    // One branch for the common checks (`|`, not `||`); February 29 needs the year.
+    let bad = (year == 0)
+        | (day.wrapping_sub(1) >= u32::from(MONTH_DAYS[month as usize]))
+        | ((p1 + HM_ADD) & HM_TOP != 0)
+        | (second > 59);
+    if bad || ((day == 29) & (month == 2) && !is_leap(year)) {
         return None;
     }
 
@@ -272,11 +272,9 @@ fn parse_fast(b: &[u8]) -> Option<Timestamp> {
         b'.' if n > 20 => {
             // The eight bytes after the point, or, near the end, the last eight bytes shifted so
             // that byte 20 comes first, with zeros (not digits) above the end.
-            let (w, shift) = match b.get(20..28) {
-                Some(w) => (w, 0),
-                None => (b.get(n.checked_sub(8)?..)?, 8 * (28 - n) as u32),
-            };
-            let w = u64::from_le_bytes(w.try_into().ok()?) >> shift;
+            let from = if n >= 28 { 20 } else { n - 8 }; // n > 20, so n - 8 > 12
+            let w = b.get(from..from + 8)?;
+            let w = u64::from_le_bytes(w.try_into().ok()?) >> (8 * (20 - from) as u32);
             let x = w ^ 0x3030_3030_3030_3030;
             let flagged = (x | x.wrapping_add(0x0606_0606_0606_0606)) & 0xF0F0_F0F0_F0F0_F0F0;
             // The first non-digit byte (a carry can only flag bytes above a flagged one). None at
