@@ -505,10 +505,22 @@ fn parse_common(b: &[u8]) -> Option<Duration> {
             }
             b'.' => {
                 let f = r.get(k + 1..)?;
-                let (frac, m) = short_digits(f, 9)?;
-                if f.len() != m + 1 || f[m] != b'S' {
-                    return None;
-                }
+                let (frac, m) = if (4..=8).contains(&f.len()) {
+                    // 3 to 7 digits and the `S`, in one word: the `S` on top, the digits below.
+                    let m = f.len() - 1;
+                    let w = tail_word(f)?;
+                    let x = (w ^ 0x3030_3030_3030_3030) & BYTES_FROM[7 - m] & BYTES_BELOW[7];
+                    if w >> 56 != u64::from(b'S') || non_digits(x) != 0 {
+                        return None;
+                    }
+                    (eight_digits(x << 8), m)
+                } else {
+                    let (frac, m) = short_digits(f, 9)?;
+                    if f.len() != m + 1 || f[m] != b'S' {
+                        return None;
+                    }
+                    (frac, m)
+                };
                 total += n * NANOS_PER_SEC + frac * u64::from(FRACTION_SCALE[m]);
                 return Some(signed(neg, total));
             }
