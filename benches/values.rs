@@ -9,17 +9,22 @@ use callrecords::value::{parse_f64, parse_i64};
 use callrecords::{Duration, JsonStr, Timestamp};
 use criterion::{black_box, criterion_group, Criterion, Throughput};
 
+/// Real forms: Graph's millisecond form dominates (`PT0.016S`, `PT0.02S`, `PT0.1S`, whole seconds),
+/// then .NET ticks (`PT0.0000001S`) and the forms with minutes, hours or days.
 const DURATIONS: &[&str] = &[
     "PT0.016S",
     "PT0.02S",
+    "PT0.1S",
     "PT1S",
     "PT1M2.5S",
+    "PT0.0000001S",
     "P1DT2H",
     "PT0.045S",
     "PT12M34.5678S",
     "PT0S",
 ];
 
+/// Real forms: 7 fractional digits (.NET), 6, none, 3; mostly `Z`, some `+01:00` and `-05:30`.
 const TIMESTAMPS: &[&str] = &[
     "2020-02-25T18:52:21.2169889Z",
     "2020-02-25T19:00:24.582757Z",
@@ -27,6 +32,8 @@ const TIMESTAMPS: &[&str] = &[
     "2023-09-25T11:36:40.1234567+01:00",
     "2020-02-25T18:52:21.2169889Z",
     "2023-09-25T11:36:40+01:00",
+    "2024-03-31T07:05:09.123Z",
+    "2023-09-25T05:06:40.1234567-05:30",
 ];
 
 const NUMBERS: &[&str] = &[
@@ -148,33 +155,44 @@ criterion_group!(benches, durations, timestamps, numbers_and_strings);
 /// `VALUES_BENCH_LOOP=<name>` runs one parser over its mix 100,000 times and exits, for counting
 /// instructions with `valgrind --tool=callgrind` when wall-clock timings are too noisy (a shared
 /// machine). Names: `duration`, `speedate_duration`, `timestamp`, `speedate_timestamp`.
+///
+/// `<name>=<text>` runs the parser over that one text instead of the mix, to count one form.
 fn instruction_count_mode(name: &str) {
+    let (name, one) = match name.split_once('=') {
+        Some((name, text)) => (name, Some(text)),
+        None => (name, None),
+    };
+    let single = [one.unwrap_or_default()];
+    let (durations, timestamps): (&[&str], &[&str]) = match one {
+        Some(_) => (&single, &single),
+        None => (DURATIONS, TIMESTAMPS),
+    };
     let mut sum = 0i64;
     for _ in 0..100_000 {
         match name {
             "duration" => {
-                for s in DURATIONS {
+                for s in durations {
                     if let Ok(d) = Duration::parse(black_box(s.as_bytes())) {
                         sum = sum.wrapping_add(d.as_nanos());
                     }
                 }
             }
             "speedate_duration" => {
-                for s in DURATIONS {
+                for s in durations {
                     if let Ok(d) = speedate::Duration::parse_bytes(black_box(s.as_bytes())) {
                         sum = sum.wrapping_add(i64::from(d.second));
                     }
                 }
             }
             "timestamp" => {
-                for s in TIMESTAMPS {
+                for s in timestamps {
                     if let Ok(t) = Timestamp::parse(black_box(s.as_bytes())) {
                         sum = sum.wrapping_add(t.unix_seconds());
                     }
                 }
             }
             "speedate_timestamp" => {
-                for s in TIMESTAMPS {
+                for s in timestamps {
                     if let Ok(t) = speedate::DateTime::parse_bytes(black_box(s.as_bytes())) {
                         sum = sum.wrapping_add(t.timestamp());
                     }

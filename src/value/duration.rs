@@ -156,7 +156,17 @@ impl Duration {
     /// assert_eq!((e.kind(), e.offset()), (ValueErrorKind::Overflow, 2));
     /// # Ok::<(), callrecords::ValueError>(())
     /// ```
+    #[inline]
     pub fn parse(bytes: &[u8]) -> Result<Duration, ValueError> {
+        if let Some(d) = parse_seconds(bytes) {
+            return Ok(d);
+        }
+        Self::parse_rest(bytes)
+    }
+
+    /// Everything [`parse_seconds`] leaves: the other common forms, then the full grammar.
+    #[inline(never)]
+    fn parse_rest(bytes: &[u8]) -> Result<Duration, ValueError> {
         match parse_common(bytes) {
             Some(d) => Ok(d),
             None => Self::parse_general(bytes),
@@ -306,6 +316,126 @@ impl Duration {
     }
 }
 
+/// Eight ASCII digits, already minus `'0'`, one per byte with the first (most significant) in the
+/// lowest byte, combined pairwise into their value: bytes to two-digit values in 16-bit lanes, to
+/// four-digit values in 32-bit lanes, to one value below 10^8.
+#[inline(always)]
+pub(super) const fn eight_digits(d: u64) -> u64 {
+    let v = (d * 10 + (d >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let v = (v * 100 + (v >> 16)) & 0x0000_FFFF_0000_FFFF;
+    (v * 10_000 + (v >> 32)) & 0xFFFF_FFFF
+}
+
+/// `10^k` for `k` in `0..=9`.
+const POW10: [u64; 10] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+];
+
+/// Flags (a non-zero high nibble) every byte of `x` that was not an ASCII digit before `x` was
+/// XORed with `'0'` bytes. A digit becomes 0..=9, and both it and it plus 6 stay below 16; any other
+/// byte has a high nibble itself or gets one from the `+ 6` (`':'..='?'` become 10..=15). A carry
+/// out of a byte only happens for a byte that is flagged by itself (`x >= 0xFA`), and it can only
+/// flag more bytes above it, never clear one: so a digit is never flagged unless a lower byte is,
+/// and a non-digit is always flagged.
+#[inline(always)]
+const fn non_digits(x: u64) -> u64 {
+    (x | x.wrapping_add(0x0606_0606_0606_0606)) & 0xF0F0_F0F0_F0F0_F0F0
+}
+
+/// The last `min(8, s.len())` bytes of `s` in one word, the last byte in the top byte and zeros
+/// below the start of `s`. Needs `s.len() >= 4`.
+#[inline(always)]
+fn tail_word(s: &[u8]) -> Option<u64> {
+    let n = s.len();
+    if let Some(last) = s.last_chunk::<8>() {
+        return Some(u64::from_le_bytes(*last));
+    }
+    // 4 <= n < 8: two overlapping four-byte loads. Byte `i` of `s` goes to byte `i + 8 - n`; the two
+    // loads agree where they overlap.
+    let first = u64::from(u32::from_le_bytes(*s.first_chunk::<4>()?));
+    let last = u64::from(u32::from_le_bytes(*s.last_chunk::<4>()?));
+    Some(first << (8 * (8 - n)) | last << 32)
+}
+
+/// The overwhelming real form, `[-]PT<n>[.<f>]S` of at most 10 bytes after the sign (`PT0.016S`,
+/// `PT0.02S`, `PT1S`, `PT123.456S`), read from one eight-byte word holding everything after `PT`.
+///
+/// Returns `None` for anything else (other forms, longer numbers, every error); the callers then run
+/// parsers that give the same answer on these forms, so this only decides how fast, never what.
+/// At most 7 digits in all, so the total (below 10^16 ns) needs no overflow check.
+#[inline(always)]
+fn parse_seconds(b: &[u8]) -> Option<Duration> {
+    let (neg, s) = match b {
+        [b'P', b'T', ..] => (false, b),
+        [b'-', s @ ..] if s.starts_with(b"PT") => (true, s),
+        _ => return None,
+    };
+    let n = s.len();
+    if !(4..=10).contains(&n) {
+        return None;
+    }
+    // String byte `i` is word byte `i + 8 - n`: the `S` is the top byte, and the digits (and `.`)
+    // from string bytes 2..n-1 are word bytes 10-n..7 (below them: `P`, `T` or zeros).
+    let w = tail_word(s)?;
+    if w >> 56 != u64::from(b'S') {
+        return None;
+    }
+    let x = w ^ 0x3030_3030_3030_3030;
+    let first = 10 - n; // byte of the first digit, 0..=6
+                        // The first non-digit from there on: the `.`, or the `S` in byte 7 when there is no point.
+    let flagged = non_digits(x) & BYTES_FROM[first];
+    let j = (flagged.trailing_zeros() / 8) as usize; // 0..=7, since the `S` is flagged
+                                                     // At least one whole digit; and a point needs a digit after it and only digits up to the `S`.
+    if j == first
+        || (j < 7
+            && ((x >> (8 * j)) & 0xFF != u64::from(b'.' ^ b'0')
+                || j == 6
+                || flagged & BYTES_FROM[j + 1] & BYTES_BELOW[7] != 0))
+    {
+        return None;
+    }
+    // The whole digits stay in bytes first..j; the fractional ones move down one byte, over the
+    // point, to bytes j..6. Read as eight digits, with zeros in bytes 6 and 7 (or just byte 7 when
+    // there is no point), that is the value in units of 10^-(j + 1) seconds: `PT0.016S` has j = 3
+    // and reads 00001600, 1600 * 10^4 ns.
+    let merged =
+        (x & BYTES_FROM[first] & BYTES_BELOW[j]) | ((x >> 8) & BYTES_FROM[j] & BYTES_BELOW[6]);
+    // At most 7 digits, so below 10^8 * 10^8 ns.
+    let nanos = eight_digits(merged) * POW10[j + 1];
+    Some(signed(neg, nanos))
+}
+
+/// `BYTES_FROM[i]`: bytes `i..8` of a word (none for `i == 8`).
+const BYTES_FROM: [u64; 9] = {
+    let mut t = [0u64; 9];
+    let mut i = 0;
+    while i < 8 {
+        t[i] = u64::MAX << (8 * i);
+        i += 1;
+    }
+    t
+};
+
+/// `BYTES_BELOW[i]`: bytes `0..i` of a word (all for `i == 8`).
+const BYTES_BELOW: [u64; 9] = {
+    let mut t = [0u64; 9];
+    let mut i = 0;
+    while i < 9 {
+        t[i] = !BYTES_FROM[i];
+        i += 1;
+    }
+    t
+};
+
 /// Reads a run of 1 to `max` ASCII digits at the start of `b`: `(value, count)`. `None` when there is
 /// no digit or the run is longer than `max`.
 #[inline(always)]
@@ -375,10 +505,22 @@ fn parse_common(b: &[u8]) -> Option<Duration> {
             }
             b'.' => {
                 let f = r.get(k + 1..)?;
-                let (frac, m) = short_digits(f, 9)?;
-                if f.len() != m + 1 || f[m] != b'S' {
-                    return None;
-                }
+                let (frac, m) = if (4..=8).contains(&f.len()) {
+                    // 3 to 7 digits and the `S`, in one word: the `S` on top, the digits below.
+                    let m = f.len() - 1;
+                    let w = tail_word(f)?;
+                    let x = (w ^ 0x3030_3030_3030_3030) & BYTES_FROM[7 - m] & BYTES_BELOW[7];
+                    if w >> 56 != u64::from(b'S') || non_digits(x) != 0 {
+                        return None;
+                    }
+                    (eight_digits(x << 8), m)
+                } else {
+                    let (frac, m) = short_digits(f, 9)?;
+                    if f.len() != m + 1 || f[m] != b'S' {
+                        return None;
+                    }
+                    (frac, m)
+                };
                 total += n * NANOS_PER_SEC + frac * u64::from(FRACTION_SCALE[m]);
                 return Some(signed(neg, total));
             }
@@ -511,6 +653,166 @@ mod tests {
         assert_eq!(p("PT"), Err((K::NoComponents, 2)));
         assert_eq!(p("PT.5S"), Err((K::BadFraction, 2)));
         assert_eq!(p("PT1.S"), Err((K::BadFraction, 4)));
+    }
+
+    /// Every answer of `parse` (fast paths included) is the general parser's answer.
+    fn same(s: &[u8]) {
+        assert_eq!(
+            Duration::parse(s),
+            Duration::parse_general(s),
+            "{:?}",
+            String::from_utf8_lossy(s)
+        );
+    }
+
+    #[test]
+    fn fast_path_agrees_on_structured_forms() {
+        let digits = [
+            "",
+            "0",
+            "7",
+            "12",
+            "905",
+            "1234",
+            "99999",
+            "123456",
+            "1000000",
+            "98765432",
+            "123456789",
+            "1234567890",
+        ];
+        let pre: &[&[u8]] = &[
+            b"PT", b"-PT", b"+PT", b"P", b"-P", b"pT", b"PTT", b"-", b"T", b"P1DT", b"-P0DT",
+        ];
+        let suf: &[&[u8]] = &[
+            b"S", b"", b"SS", b"M", b"s", b"S ", b"H", b".S", b"S0", b"\xffS",
+        ];
+        for p in pre {
+            for a in digits {
+                for f in digits.iter().map(|f| Some(*f)).chain([None]) {
+                    for sep in [b'.', b',', b':'] {
+                        for x in suf {
+                            let mut v = p.to_vec();
+                            v.extend_from_slice(a.as_bytes());
+                            if let Some(f) = f {
+                                v.push(sep);
+                                v.extend_from_slice(f.as_bytes());
+                            }
+                            v.extend_from_slice(x);
+                            same(&v);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_agrees_on_every_byte_substitution() {
+        let bases: &[&[u8]] = &[
+            b"PT0.016S",
+            b"PT0.02S",
+            b"PT0.1S",
+            b"PT1S",
+            b"PT12S",
+            b"PT123.4S",
+            b"PT1.2345S",
+            b"PT1234567S",
+            b"PT0.00001S",
+            b"-PT0.016S",
+            b"-PT1S",
+            b"PT0.0000001S",
+            b"PT1M2.5S",
+        ];
+        for base in bases {
+            for i in 0..=base.len() {
+                for c in 0..=255u8 {
+                    let mut v = base.to_vec();
+                    if i < v.len() {
+                        v[i] = c;
+                    } else {
+                        v.push(c);
+                    }
+                    same(&v);
+                    v.insert(i.min(v.len()), c);
+                    same(&v);
+                    let mut w = base.to_vec();
+                    if i < w.len() {
+                        w.remove(i);
+                        same(&w);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_agrees_on_short_strings() {
+        // Every string of up to 6 bytes over the bytes that matter, after `PT` and after `-PT`.
+        const ALPHABET: &[u8] = b"0159.S-PT";
+        let mut tails: Vec<Vec<u8>> = vec![Vec::new()];
+        for _ in 0..6 {
+            let mut next = Vec::new();
+            for t in &tails {
+                for &c in ALPHABET {
+                    let mut v = t.clone();
+                    v.push(c);
+                    next.push(v);
+                }
+            }
+            for t in &next {
+                for p in [&b"PT"[..], b"-PT", b""] {
+                    let mut v = p.to_vec();
+                    v.extend_from_slice(t);
+                    same(&v);
+                }
+            }
+            tails = next;
+        }
+    }
+
+    #[test]
+    fn fast_path_boundaries() {
+        // Each length of whole and fractional digit run the one-word path takes, and the first
+        // lengths it leaves to the other parsers (11 bytes after the sign).
+        for s in [
+            "PT0.016S",
+            "PT1S",
+            "-PT0.02S",
+            "PT1234567S",
+            "PT12345.6S",
+            "PT0.12345S",
+        ] {
+            assert!(parse_seconds(s.as_bytes()).is_some(), "{s}");
+        }
+        for s in [
+            "PT0.123456S",
+            "PT12345678S",
+            "+PT1S",
+            "PT1M2S",
+            "PT.5S",
+            "PT1.S",
+            "PT1",
+        ] {
+            assert!(parse_seconds(s.as_bytes()).is_none(), "{s}");
+        }
+        assert_eq!(p("PT1S"), Ok(1_000_000_000));
+        assert_eq!(p("PT1234567S"), Ok(1_234_567 * 1_000_000_000));
+        assert_eq!(p("PT12345678S"), Ok(12_345_678 * 1_000_000_000));
+        assert_eq!(p("PT0.1S"), Ok(100_000_000));
+        assert_eq!(p("PT0.12345S"), Ok(123_450_000));
+        assert_eq!(p("PT0.123456S"), Ok(123_456_000));
+        assert_eq!(p("PT12345.6S"), Ok(12_345_600_000_000));
+        assert_eq!(p("PT123456.7S"), Ok(123_456_700_000_000));
+        assert_eq!(p("-PT9999999S"), Ok(-9_999_999_000_000_000));
+        assert_eq!(p("-PT0.00001S"), Ok(-10_000));
+        assert_eq!(p("PT.5S"), Err((K::BadFraction, 2)));
+        assert_eq!(p("PT1.S"), Err((K::BadFraction, 4)));
+        assert_eq!(p("PT1.2.3S"), Err((K::BadFraction, 5)));
+        assert_eq!(p("PT1,5S"), Err((K::CommaDecimal, 3)));
+        assert_eq!(p("PT1Ss"), Err((K::TrailingBytes, 4)));
+        assert_eq!(p("PTS"), Err((K::UnexpectedByte, 2)));
+        assert_eq!(p("-PT"), Err((K::NoComponents, 3)));
     }
 
     #[test]

@@ -86,18 +86,22 @@ const fn days_in_month(year: u32, month: u32) -> u32 {
     }
 }
 
-/// Days from 1970-01-01 to `year-month-day` (proleptic Gregorian; `year >= 1`, `month` in 1..=12).
+/// Days from 1970-01-01 to `year-month-day` (proleptic Gregorian; `year` in 1..=9999, `month` in
+/// 1..=12, `day` in 1..=31).
 ///
-/// Shifts the year to start in March, so February's leap day is the last day of the year, then counts
-/// 400-year eras of 146,097 days.
+/// Shifts the year to start in March, so February's leap day is the last day of the year, then
+/// counts whole days with multiply-and-shift forms (Neri and Schneider, "Euclidean affine functions
+/// and their application to calendar algorithms", 2022): `1461 * y / 4` is `365 * y + y / 4`, and
+/// `(979 * m - 2919) / 32` is the number of days from March 1 to the first of month `m` (3..=14).
 const fn days_from_civil(year: u32, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y / 400;
-    let yoe = y - era * 400; // [0, 399]
-    let mp = if month > 2 { month - 3 } else { month + 9 }; // March = 0
-    let doy = (153 * mp + 2) / 5 + day - 1; // [0, 365]
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; // [0, 146096]
-    era as i64 * 146_097 + doe as i64 - 719_468
+    let jan_feb = (month <= 2) as u32;
+    let y = year - jan_feb; // year >= 1, so no wrap
+    let m = month + 12 * jan_feb; // 3..=14
+    let c = y / 100;
+    let year_days = 1461 * y / 4 - c + c / 4; // below 1461 * 9999 / 4
+    let month_days = (979 * m - 2919) / 32;
+    // Days since 0000-03-01, minus the 719,468 days from then to 1970-01-01.
+    (year_days + month_days + day) as i64 - (719_468 + 1)
 }
 
 /// The inverse of [`days_from_civil`], for any day count: `(year, month, day)`.
@@ -199,6 +203,132 @@ fn fraction8(b: &[u8]) -> (u32, u32) {
     (n, v as u32 * 10)
 }
 
+/// Days in each month for a two-digit month value (any byte value indexes it), with 29 for
+/// February; 0 for the values that are not months, so that no day fits.
+const MONTH_DAYS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut m = 1;
+    while m <= 12 {
+        t[m] = days_in_month(2000, m as u32) as u8;
+        m += 1;
+    }
+    t
+};
+
+/// Bytes 15..19: `M:SS`.
+const HEAD2_SHORT: u32 = u32::from_le_bytes(*b"0:00");
+/// Bit 7 of each byte of `HEAD2_SHORT ^ bytes` with 6 (digits) or 15 (the colon) added, as in
+/// [`HeadWord`].
+const HEAD2_SHORT_ADD: u32 = u32::from_le_bytes([6, 15, 6, 6]);
+
+/// The valid forms, fast: the `YYYY-MM-DDTHH:MM:SS` head in three words checked with
+/// [`HeadWord`], the fields combined in pairs with one multiply per word, the calendar checked with
+/// a table, up to seven fractional digits in one word (with what follows them), and `Z` or
+/// `±HH:MM` in one more.
+///
+/// Returns `None` for whatever it does not accept, including every error and the forms it leaves to
+/// [`Timestamp::parse_checked`] (eight or more fractional digits); a `Some` is always what
+/// `parse_checked` would return.
+#[inline(always)]
+fn parse_fast(b: &[u8]) -> Option<Timestamp> {
+    let n = b.len();
+    let h: &[u8; 20] = b.first_chunk()?;
+    let (w0, rest) = h.split_first_chunk::<8>()?;
+    let (w1, _) = rest.split_first_chunk::<8>()?;
+    let w2: &[u8; 4] = h[15..19].try_into().ok()?;
+    let t0 = u64::from_le_bytes(*w0) ^ HEAD0.template;
+    let t1 = u64::from_le_bytes(*w1) ^ HEAD1.template;
+    let t2 = u32::from_le_bytes(*w2) ^ HEAD2_SHORT;
+    let bad2 = (t2 | t2.wrapping_add(HEAD2_SHORT_ADD)) & 0xF0F0_F0F0;
+    if HEAD0.bad(t0) | HEAD1.bad(t1) | u64::from(bad2) != 0 {
+        return None;
+    }
+    // Every digit byte holds its value and every separator 0: ten times each byte plus the next
+    // gives the two-digit values (at most 99, so no byte carries).
+    let p0 = t0 * 10 + (t0 >> 8);
+    let p1 = t1 * 10 + (t1 >> 8);
+    let p2 = t2 * 10 + (t2 >> 8);
+    let year = (p0 & 0xFF) as u32 * 100 + (p0 >> 16 & 0xFF) as u32;
+    let month = (p0 >> 40 & 0xFF) as u32;
+    let day = (p1 & 0xFF) as u32;
+    let hour = (p1 >> 24 & 0xFF) as u32;
+    let minute = (p1 >> 48 & 0xFF) as u32;
+    let second = p2 >> 16 & 0xFF;
+    // Hour at most 23 and minute at most 59, in one test: the two bytes of `p1` (at most 99) plus
+    // 104 or 68 reach 128 exactly when they are too large.
+    const HM_ADD: u64 = (128 - 24) << 24 | (128 - 60) << 48;
+    const HM_TOP: u64 = 0x80 << 24 | 0x80 << 48;
+    // One branch for the common checks (`|`, not `||`); February 29 needs the year.
+    let bad = (year == 0)
+        | (day.wrapping_sub(1) >= u32::from(MONTH_DAYS[month as usize]))
+        | ((p1 + HM_ADD) & HM_TOP != 0)
+        | (second > 59);
+    if bad || ((day == 29) & (month == 2) && !is_leap(year)) {
+        return None;
+    }
+
+    // The fraction (0 to 7 digits) and where the offset starts.
+    let (nanos, at) = match h[19] {
+        b'.' if n > 20 => {
+            // The eight bytes after the point, or, near the end, the last eight bytes shifted so
+            // that byte 20 comes first, with zeros (not digits) above the end.
+            let from = if n >= 28 { 20 } else { n - 8 }; // n > 20, so n - 8 > 12
+            let w = b.get(from..from + 8)?;
+            let w = u64::from_le_bytes(w.try_into().ok()?) >> (8 * (20 - from) as u32);
+            let x = w ^ 0x3030_3030_3030_3030;
+            let flagged = (x | x.wrapping_add(0x0606_0606_0606_0606)) & 0xF0F0_F0F0_F0F0_F0F0;
+            // The first non-digit byte (a carry can only flag bytes above a flagged one). None at
+            // all means eight digits or more: left to `parse_checked`.
+            let k = flagged.trailing_zeros() & !7; // bit offset: 8 * digit count
+            if k == 0 || k == 64 {
+                return None;
+            }
+            // The digits followed by zeros, read as eight digits: the fraction times 10^(8 - k/8).
+            let digits = x & ((1u64 << k) - 1);
+            (
+                super::duration::eight_digits(digits) as u32 * 10,
+                20 + (k / 8) as usize,
+            )
+        }
+        b'.' => return None,
+        _ => (0, 19),
+    };
+    let offset_minutes: i16 = match b.get(at) {
+        Some(b'Z') if at + 1 == n => 0,
+        Some(&sign @ (b'+' | b'-')) if at + 6 == n => {
+            // `±HH:MM` is the last six bytes: take the last eight.
+            let w = u64::from_le_bytes(*b.last_chunk::<8>()?);
+            // Bytes 0..3 (the sign, already checked, and what comes before it) are cleared, so
+            // they read as the digit 0.
+            const OFFSET: HeadWord = HeadWord::new(b"00000:00");
+            let t = (w ^ OFFSET.template) & !0xFF_FFFF;
+            if OFFSET.bad(t) != 0 {
+                return None;
+            }
+            let p = t * 10 + (t >> 8);
+            let oh = (p >> 24 & 0xFF) as i16;
+            let om = (p >> 48 & 0xFF) as i16;
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let m = oh * 60 + om;
+            if sign == b'-' {
+                -m
+            } else {
+                m
+            }
+        }
+        _ => return None,
+    };
+    let local = days_from_civil(year, month, day) * SECS_PER_DAY
+        + i64::from(hour * 3600 + minute * 60 + second);
+    Some(Timestamp {
+        seconds: local - i64::from(offset_minutes) * 60,
+        nanos,
+        offset_minutes,
+    })
+}
+
 /// Finds the first byte that breaks the `YYYY-MM-DDTHH:MM:SS` shape.
 #[cold]
 fn shape_error(b: &[u8]) -> ValueError {
@@ -298,7 +428,18 @@ impl Timestamp {
     /// assert_eq!((e.kind(), e.offset()), (ValueErrorKind::LeapSecond, 17));
     /// # Ok::<(), callrecords::ValueError>(())
     /// ```
+    #[inline]
     pub fn parse(b: &[u8]) -> Result<Timestamp, ValueError> {
+        match parse_fast(b) {
+            Some(t) => Ok(t),
+            None => Self::parse_checked(b),
+        }
+    }
+
+    /// The reference parser: every form, and the precise error (kind and offset) for every
+    /// rejection. [`parse_fast`] answers only where this one would accept, with the same value.
+    #[inline(never)]
+    fn parse_checked(b: &[u8]) -> Result<Timestamp, ValueError> {
         // The fixed `YYYY-MM-DDTHH:MM:SS` head, checked eight bytes at a time (see `check_word`).
         let (Some(w0), Some(w1), Some(w2)) = (
             b.first_chunk::<8>(),
@@ -579,6 +720,131 @@ impl FromStr for Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every answer of `parse` (fast path included) is the reference parser's answer, field by
+    /// field (equality alone ignores the offset).
+    fn same(s: &[u8]) {
+        let key =
+            |r: Result<Timestamp, ValueError>| r.map(|t| (t.seconds, t.nanos, t.offset_minutes));
+        assert_eq!(
+            key(Timestamp::parse(s)),
+            key(Timestamp::parse_checked(s)),
+            "{:?}",
+            String::from_utf8_lossy(s)
+        );
+    }
+
+    const BASES: &[&[u8]] = &[
+        b"2020-02-25T18:52:21.2169889Z",
+        b"2020-02-25T19:00:24.582757Z",
+        b"2023-09-25T10:36:40Z",
+        b"2023-09-25T11:36:40.1234567+01:00",
+        b"2023-09-25T11:36:40-05:30",
+        b"2024-02-29T23:59:59.9Z",
+        b"0001-01-01T00:00:00Z",
+        b"9999-12-31T23:59:59.99999999+23:59",
+        b"2023-09-25T10:36:40.123456789012Z",
+    ];
+
+    #[test]
+    fn fast_path_agrees_on_every_byte_substitution() {
+        for base in BASES {
+            for i in 0..=base.len() {
+                for c in 0..=255u8 {
+                    let mut v = base.to_vec();
+                    if i < v.len() {
+                        v[i] = c;
+                    } else {
+                        v.push(c);
+                    }
+                    same(&v);
+                    v.insert(i.min(v.len()), c);
+                    same(&v);
+                }
+                let mut w = base.to_vec();
+                if i < w.len() {
+                    w.remove(i);
+                    same(&w);
+                }
+                same(&base[..i.min(base.len())]);
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_agrees_on_fields_and_tails() {
+        let mut v = Vec::new();
+        for year in [
+            0u32, 1, 4, 100, 400, 1900, 1970, 2000, 2023, 2024, 2100, 9999,
+        ] {
+            for month in 0..=13u32 {
+                for day in [0u32, 1, 28, 29, 30, 31, 32] {
+                    for (hour, minute, second) in [
+                        (0u32, 0u32, 0u32),
+                        (23, 59, 59),
+                        (24, 0, 0),
+                        (0, 60, 0),
+                        (0, 0, 60),
+                        (99, 99, 99),
+                    ] {
+                        for tail in [
+                            "Z",
+                            ".5Z",
+                            ".1234567Z",
+                            ".12345678Z",
+                            ".123456789Z",
+                            "+01:00",
+                            "-23:59",
+                            "+24:00",
+                            "-00:60",
+                            "z",
+                            ".Z",
+                            "+1:00",
+                            "+01:00Z",
+                            "Z ",
+                            ".12345678+05:30",
+                        ] {
+                            v.clear();
+                            let text = format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}{tail}");
+                            v.extend_from_slice(text.as_bytes());
+                            same(&v);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_boundaries() {
+        let ok = |s: &[u8]| parse_fast(s).is_some();
+        // Each fraction length the one-word read takes, then the first it leaves.
+        let mut s = b"2023-09-25T10:36:40".to_vec();
+        assert!(ok(b"2023-09-25T10:36:40Z"));
+        s.push(b'.');
+        for k in 1..=12 {
+            s.push(b'0' + k as u8 % 10);
+            let mut z = s.clone();
+            z.push(b'Z');
+            assert_eq!(ok(&z), k <= 7, "{k}");
+            same(&z);
+            let mut o = s.clone();
+            o.extend_from_slice(b"+01:00");
+            assert_eq!(ok(&o), k <= 7, "{k}");
+            same(&o);
+        }
+        assert_eq!(
+            Timestamp::parse(b"2023-09-25T10:36:40.12345678Z").map(|t| t.nanos),
+            Ok(123_456_780)
+        );
+        assert_eq!(
+            Timestamp::parse(b"2023-09-25T10:36:40.1Z").map(|t| t.nanos),
+            Ok(100_000_000)
+        );
+        assert!(!ok(b"2023-02-29T00:00:00Z"));
+        assert!(ok(b"2024-02-29T00:00:00Z"));
+        assert!(ok(b"2023-09-25T11:36:40-23:59"));
+    }
 
     #[test]
     fn civil_roundtrip() {
