@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::columns::COLUMNS;
+use super::common::{discover, exit, process, total_size, InputArgs, EXIT_USAGE_OR_IO};
 use super::row::{CsvRowWriter, NdjsonWriter};
 use super::run::{self, run_ordered, Progress};
 use super::walk::WalkOptions;
-use super::{discover, exit, process, total_size, InputArgs, EXIT_USAGE_OR_IO};
 
 /// Output format of `flatten`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -76,7 +76,7 @@ pub(crate) fn run(args: &FlattenArgs) -> ExitCode {
         Some(path) => match File::create(path) {
             Ok(f) => Box::new(f),
             Err(e) => {
-                eprintln!("{}: {}", path.display(), super::input::io_message(&e));
+                eprintln!("{}: {}", path.display(), super::files::io_message(&e));
                 return exit(EXIT_USAGE_OR_IO);
             }
         },
@@ -144,7 +144,7 @@ pub(crate) fn run(args: &FlattenArgs) -> ExitCode {
                 .output
                 .as_ref()
                 .map_or("stdout".to_string(), |p| p.display().to_string());
-            eprintln!("{target}: {}", super::input::io_message(&e));
+            eprintln!("{target}: {}", super::files::io_message(&e));
             code = code.max(EXIT_USAGE_OR_IO);
         }
     }

@@ -13,10 +13,10 @@ use std::time::Instant;
 use callrecords::quality::{Class, MediaKind};
 
 use super::columns::col;
+use super::common::{discover, exit, process, total_size, InputArgs, EXIT_USAGE_OR_IO};
 use super::row::Cell;
 use super::run::{self, run_ordered, Progress};
 use super::walk::{DocStats, Shape, StreamRow, WalkOptions};
-use super::{discover, exit, process, total_size, InputArgs, EXIT_USAGE_OR_IO};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -241,7 +241,7 @@ pub(crate) fn run(args: &SummaryArgs) -> ExitCode {
     let mut out = io::stdout().lock();
     if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         if e.kind() != io::ErrorKind::BrokenPipe {
-            eprintln!("stdout: {}", super::input::io_message(&e));
+            eprintln!("stdout: {}", super::files::io_message(&e));
             code = code.max(EXIT_USAGE_OR_IO);
         }
     }
