@@ -40,6 +40,10 @@ pub enum ErrorKind {
     InvalidUtf8,
     /// Nesting went deeper than the configured limit.
     DepthLimitExceeded,
+    /// An object was required here (`Tokenizer::begin_object`) but another value came.
+    ExpectedObject,
+    /// An array was required here (`Tokenizer::begin_array`) but another value came.
+    ExpectedArray,
     /// A known field held a bad value (strict mode only).
     Value(crate::value::ValueErrorKind),
     /// The document is valid JSON but not a callRecords shape (strict mode only).
@@ -256,6 +260,19 @@ impl Error {
         format!("{text}\n{}^", " ".repeat(at - from))
     }
 
+    /// The message with the position as line and column in `input`, for example
+    /// ``expected `:` after the object key, found `,` at line 3 column 7``.
+    ///
+    /// (`Display` alone says `at byte N`, since the error does not hold the input.)
+    pub fn describe(&self, input: &[u8]) -> String {
+        let mut text = String::new();
+        let _ = self.write_message(&mut text);
+        let (line, column) = self.line_column(input);
+        use core::fmt::Write as _;
+        let _ = write!(text, " at line {line} column {column}");
+        text
+    }
+
     fn expected(&self) -> &'static str {
         match self.inner.kind {
             ErrorKind::Eof => "more input",
@@ -274,6 +291,8 @@ impl Error {
             ErrorKind::ControlCharacterInString => "no raw control character inside a string",
             ErrorKind::InvalidUtf8 => "valid UTF-8",
             ErrorKind::DepthLimitExceeded => "nesting within the depth limit",
+            ErrorKind::ExpectedObject => "an object",
+            ErrorKind::ExpectedArray => "an array",
             ErrorKind::Value(_) => "a valid value for this field",
             ErrorKind::NotCallRecords => "a callRecords sessions page or callRecord document",
             ErrorKind::SessionTooLarge => "a session within max_session_bytes",
@@ -282,8 +301,9 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Error {
+    /// Writes the message without the position.
+    fn write_message(&self, f: &mut impl fmt::Write) -> fmt::Result {
         match self.inner.kind {
             ErrorKind::Value(kind) => write!(f, "invalid value: {kind}")?,
             ErrorKind::Io => match &self.inner.source {
@@ -308,6 +328,13 @@ impl fmt::Display for Error {
         if let Some(path) = &self.inner.path {
             write!(f, " at {path}")?;
         }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_message(f)?;
         match self.inner.line_column {
             Some((line, column)) => write!(f, " at line {line} column {column}"),
             None => write!(f, " at byte {}", self.inner.offset),

@@ -11,6 +11,6 @@ pub mod quality;
 pub mod tokenizer;
 pub mod value;
 
-pub use arch::Backend;
+pub use arch::{backend, stage1, Backend};
 pub use error::{Category, Error, ErrorKind};
 pub use value::{Duration, JsonStr, Timestamp, ValueError, ValueErrorKind};

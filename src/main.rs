@@ -1,4 +1,7 @@
-//! The `callrecords` command-line tool.
+//! The `callrecords` command-line tool: validate JSON files and generate large test payloads.
+//!
+//! Each subcommand lives in its own module under `src/cli/`, with a clap `Args` struct and a
+//! `run` function returning the process exit code.
 
 mod cli;
 
@@ -6,33 +9,40 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// Fast, zero-copy parser for Microsoft Graph call records.
+/// Fast, zero-copy, streaming parser for Microsoft Graph callRecords.
 #[derive(Debug, Parser)]
-#[command(name = "callrecords", version, about)]
-struct Args {
+#[command(
+    name = "callrecords",
+    version,
+    about,
+    propagate_version = true,
+    after_help = cli::EXAMPLES
+)]
+struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// One row per media stream, with its session, segment, media and quality, as NDJSON or CSV.
+    /// Check that files are valid JSON (RFC 8259); any JSON document is accepted.
+    #[command(after_help = cli::validate::EXAMPLES)]
+    Validate(cli::validate::Args),
+    /// Generate a large, realistic callRecords payload (deterministic for a seed).
+    #[command(after_help = cli::generate::EXAMPLES)]
+    Gen(cli::generate::Args),
+    /// One row per media stream (session, segment, media, stream, quality) as NDJSON or CSV.
     Flatten(cli::flatten::FlattenArgs),
     /// Counts, stream quality and audio metric percentiles over files and folders.
     Summary(cli::summary::SummaryArgs),
 }
 
 fn main() -> ExitCode {
-    let args = match Args::try_parse() {
-        Ok(args) => args,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
-    };
-    match &args.command {
-        Command::Flatten(a) => cli::flatten::run(a),
-        Command::Summary(a) => cli::summary::run(a),
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Validate(args) => cli::validate::run(&args),
+        Command::Gen(args) => cli::generate::run(&args),
+        Command::Flatten(args) => cli::flatten::run(&args),
+        Command::Summary(args) => cli::summary::run(&args),
     }
 }

@@ -5,7 +5,37 @@ pub(crate) mod common;
 pub(crate) mod fallback;
 pub(crate) mod files;
 pub(crate) mod flatten;
+pub(crate) mod generate;
+pub(crate) mod input;
 pub(crate) mod row;
 pub(crate) mod run;
 pub(crate) mod summary;
+pub(crate) mod validate;
 pub(crate) mod walk;
+
+use std::process::ExitCode;
+
+/// Examples shown after `callrecords --help`.
+pub(crate) const EXAMPLES: &str = "\
+Examples:
+  callrecords summary corpus/                  counts, stream quality and percentiles
+  callrecords flatten corpus/ > streams.ndjson one row per media stream (--format csv)
+  callrecords validate corpus/                 validate every *.json and *.json.gz under corpus/
+  callrecords validate a.json b.json.gz        validate files
+  curl -s URL | callrecords validate -         validate stdin (gzip is detected)
+  callrecords gen --seed 1 --size 64MiB --output target/gen-64m.json
+  callrecords gen --seed 2 --size 1MB --compact --shape callrecord > record.json
+
+Exit codes: 0 success, 1 invalid input, 2 usage or I/O error.";
+
+/// Every file was valid.
+pub(crate) const EXIT_OK: u8 = 0;
+/// At least one file was invalid.
+pub(crate) const EXIT_INVALID: u8 = 1;
+/// A usage or I/O error.
+pub(crate) const EXIT_ERROR: u8 = 2;
+
+/// The process exit code for `code`.
+pub(crate) fn exit(code: u8) -> ExitCode {
+    ExitCode::from(code)
+}

@@ -1,17 +1,439 @@
 //! Edm.Duration (xs:dayTimeDuration) as fixed-point nanoseconds.
+//!
+//! The parser reads the bytes once, left to right, with checked `u64` arithmetic. No float is used
+//! anywhere on the parse path.
 
-/// A signed duration in integer nanoseconds.
+use core::fmt;
+use core::str::FromStr;
+
+use super::{ValueError, ValueErrorKind as K};
+
+const NANOS_PER_SEC: u64 = 1_000_000_000;
+const NANOS_PER_MIN: u64 = 60 * NANOS_PER_SEC;
+const NANOS_PER_HOUR: u64 = 60 * NANOS_PER_MIN;
+const NANOS_PER_DAY: u64 = 24 * NANOS_PER_HOUR;
+
+/// Nanoseconds per unit, indexed by unit rank - 1 (`D`, `H`, `M`, `S`).
+const UNIT_NANOS: [u64; 4] = [NANOS_PER_DAY, NANOS_PER_HOUR, NANOS_PER_MIN, NANOS_PER_SEC];
+
+/// `10^(9 - k)` for `k` fractional digits read (`k` in `0..=9`).
+const FRACTION_SCALE: [u32; 10] = [
+    1_000_000_000,
+    100_000_000,
+    10_000_000,
+    1_000_000,
+    100_000,
+    10_000,
+    1_000,
+    100,
+    10,
+    1,
+];
+
+/// A signed duration in integer nanoseconds (OData `Edm.Duration`, XML Schema `xs:dayTimeDuration`).
+///
+/// The range is that of `i64` nanoseconds: about ±106,751 days (±292 years).
+///
+/// # Grammar
+///
+/// `[+|-] P [n D] [T [n H] [n M] [n[.f] S]]`, where `n` is one or more ASCII digits and `f` one or more
+/// digits. At least one component must be present, and after a `T` at least one time component. Units
+/// come in that order, at most once each; only seconds may have a fraction. Numbers of any size are
+/// allowed as long as the total fits (`PT36H` is 36 hours, `P365D` is 365 days).
+///
+/// Rejected, each with its own [`ValueErrorKind`](super::ValueErrorKind) and the byte offset: years,
+/// months and weeks ([`NotFixedLength`](super::ValueErrorKind::NotFixedLength)), `P` and `PT` with
+/// nothing after them ([`NoComponents`](super::ValueErrorKind::NoComponents)), `PT.5S` and `PT1.S`
+/// ([`BadFraction`](super::ValueErrorKind::BadFraction)), a decimal comma
+/// ([`CommaDecimal`](super::ValueErrorKind::CommaDecimal)), lowercase designators
+/// ([`LowercaseDesignator`](super::ValueErrorKind::LowercaseDesignator)), whitespace
+/// ([`Whitespace`](super::ValueErrorKind::Whitespace)), bytes after the seconds
+/// ([`TrailingBytes`](super::ValueErrorKind::TrailingBytes)) and totals beyond `i64` nanoseconds
+/// ([`Overflow`](super::ValueErrorKind::Overflow)).
+///
+/// # Precision
+///
+/// Up to nine fractional digits of seconds are exact. **Digits past the ninth are truncated toward
+/// zero**: `PT0.0000000019S` is 1 ns and `-PT0.0000000019S` is −1 ns. The discarded digits must still
+/// be digits.
+///
+/// # Examples
+///
+/// ```
+/// use callrecords::Duration;
+///
+/// let d = Duration::parse(b"PT1M2.5S")?;
+/// assert_eq!(d.as_nanos(), 62_500_000_000);
+/// assert_eq!(d.to_string(), "PT1M2.5S");
+///
+/// let d: Duration = "-P1DT2H".parse()?;
+/// assert_eq!(d.as_nanos(), -(26 * 3600 * 1_000_000_000));
+/// assert_eq!(Duration::parse(b"PT36H")?.to_string(), "P1DT12H");
+///
+/// // Months have no fixed length.
+/// let err = Duration::parse(b"P1M").unwrap_err();
+/// assert_eq!(err.kind(), callrecords::ValueErrorKind::NotFixedLength);
+/// assert_eq!(err.offset(), 2);
+/// # Ok::<(), callrecords::ValueError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Duration(i64);
 
+#[cold]
+const fn err(kind: K, offset: usize) -> ValueError {
+    ValueError::new(kind, offset)
+}
+
+/// Classifies a byte found where a designator or component was expected.
+#[cold]
+fn unexpected(c: u8, offset: usize, after_seconds: bool) -> ValueError {
+    let kind = match c {
+        b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c' => K::Whitespace,
+        _ if after_seconds => K::TrailingBytes,
+        b'.' => K::BadFraction,
+        b',' => K::CommaDecimal,
+        b'p' | b't' | b'd' | b'h' | b'm' | b's' | b'y' | b'w' => K::LowercaseDesignator,
+        _ => K::UnexpectedByte,
+    };
+    err(kind, offset)
+}
+
 impl Duration {
+    /// Zero.
+    pub const ZERO: Duration = Duration(0);
+    /// The largest duration, `i64::MAX` nanoseconds.
+    pub const MAX: Duration = Duration(i64::MAX);
+    /// The smallest duration, `i64::MIN` nanoseconds.
+    pub const MIN: Duration = Duration(i64::MIN);
+
     /// Builds a duration from nanoseconds.
+    ///
+    /// ```
+    /// assert_eq!(callrecords::Duration::from_nanos(16_000_000).to_string(), "PT0.016S");
+    /// ```
     pub const fn from_nanos(nanos: i64) -> Self {
         Duration(nanos)
     }
 
     /// The duration in nanoseconds.
+    ///
+    /// ```
+    /// # use callrecords::Duration;
+    /// assert_eq!(Duration::parse(b"PT0.0000001S")?.as_nanos(), 100);
+    /// # Ok::<(), callrecords::ValueError>(())
+    /// ```
     pub const fn as_nanos(self) -> i64 {
         self.0
+    }
+
+    /// The duration in seconds as an `f64` (rounded; exact below 2^53 ns, about 104 days).
+    ///
+    /// ```
+    /// # use callrecords::Duration;
+    /// assert_eq!(Duration::parse(b"PT0.016S")?.as_secs_f64(), 0.016);
+    /// # Ok::<(), callrecords::ValueError>(())
+    /// ```
+    pub fn as_secs_f64(self) -> f64 {
+        let secs = self.0 / NANOS_PER_SEC as i64;
+        let nanos = self.0 % NANOS_PER_SEC as i64;
+        secs as f64 + nanos as f64 / 1e9
+    }
+
+    /// Parses an ISO-8601 day-time duration from the raw bytes of a JSON string (between the quotes).
+    ///
+    /// See the [type documentation](Duration) for the grammar, the rejected forms and the truncation
+    /// of digits past the ninth fractional digit.
+    ///
+    /// # Errors
+    ///
+    /// A [`ValueError`] with the kind of the first problem and its byte offset in `bytes`.
+    ///
+    /// ```
+    /// use callrecords::{Duration, ValueErrorKind};
+    ///
+    /// assert_eq!(Duration::parse(b"-PT0.5S")?.as_nanos(), -500_000_000);
+    /// let e = Duration::parse(b"PT99999999999S").unwrap_err();
+    /// assert_eq!((e.kind(), e.offset()), (ValueErrorKind::Overflow, 2));
+    /// # Ok::<(), callrecords::ValueError>(())
+    /// ```
+    pub fn parse(bytes: &[u8]) -> Result<Duration, ValueError> {
+        let b = bytes;
+        let mut i = 0usize;
+        let neg = match b.first() {
+            None => return Err(err(K::Empty, 0)),
+            Some(b'-') => {
+                i = 1;
+                true
+            }
+            Some(b'+') => {
+                i = 1;
+                false
+            }
+            Some(_) => false,
+        };
+        match b.get(i) {
+            Some(b'P') => i += 1,
+            Some(b'p') => return Err(err(K::LowercaseDesignator, i)),
+            Some(&c) if c.is_ascii_whitespace() || c == b'\x0b' => {
+                return Err(err(K::Whitespace, i))
+            }
+            _ => return Err(err(K::MissingP, i)),
+        }
+        // Largest magnitude allowed for this sign.
+        let limit: u64 = if neg {
+            i64::MIN.unsigned_abs()
+        } else {
+            i64::MAX as u64
+        };
+        let mut total: u64 = 0;
+        // Rank of the last unit read: 0 none, 1 D, 2 H, 3 M, 4 S.
+        let mut rank: usize = 0;
+        let mut in_time = false;
+        // A component is owed (right after `P` or `T`).
+        let mut need = true;
+        while let Some(&c) = b.get(i) {
+            if rank == 4 {
+                // Nothing may follow the seconds.
+                return Err(unexpected(c, i, true));
+            }
+            if c == b'T' {
+                if in_time {
+                    return Err(err(K::UnitOrder, i));
+                }
+                in_time = true;
+                need = true;
+                i += 1;
+                continue;
+            }
+            let digit = c.wrapping_sub(b'0');
+            if digit > 9 {
+                return Err(unexpected(c, i, false));
+            }
+            let start = i;
+            let mut n = u64::from(digit);
+            i += 1;
+            while let Some(&c) = b.get(i) {
+                let d = c.wrapping_sub(b'0');
+                if d > 9 {
+                    break;
+                }
+                n = match n.checked_mul(10) {
+                    Some(v) => match v.checked_add(u64::from(d)) {
+                        Some(v) => v,
+                        None => return Err(err(K::Overflow, start)),
+                    },
+                    None => return Err(err(K::Overflow, start)),
+                };
+                i += 1;
+            }
+            // Optional fraction, kept as nanoseconds (first nine digits, the rest truncated).
+            let mut frac_at = usize::MAX;
+            let mut nanos: u32 = 0;
+            match b.get(i) {
+                Some(b'.') => {
+                    frac_at = i;
+                    i += 1;
+                    let first = i;
+                    let mut k = 0usize;
+                    while let Some(&c) = b.get(i) {
+                        let d = c.wrapping_sub(b'0');
+                        if d > 9 {
+                            break;
+                        }
+                        if k < 9 {
+                            nanos = nanos * 10 + u32::from(d);
+                            k += 1;
+                        }
+                        i += 1;
+                    }
+                    if i == first {
+                        return Err(err(K::BadFraction, i));
+                    }
+                    nanos *= FRACTION_SCALE[k];
+                }
+                Some(b',') => return Err(err(K::CommaDecimal, i)),
+                _ => {}
+            }
+            let unit = match b.get(i) {
+                Some(b'D') if !in_time => 1,
+                Some(b'D') => return Err(err(K::UnitOrder, i)),
+                Some(b'H') if in_time => 2,
+                Some(b'M') if in_time => 3,
+                Some(b'S') if in_time => 4,
+                Some(b'H' | b'S') => return Err(err(K::TimeUnitBeforeT, i)),
+                Some(b'Y' | b'M' | b'W') => return Err(err(K::NotFixedLength, i)),
+                Some(&c) => return Err(unexpected(c, i, false)),
+                None => return Err(err(K::MissingUnit, i)),
+            };
+            if unit <= rank {
+                return Err(err(K::UnitOrder, i));
+            }
+            if frac_at != usize::MAX && unit != 4 {
+                return Err(err(K::FractionNotOnSeconds, frac_at));
+            }
+            let value = match n.checked_mul(UNIT_NANOS[unit - 1]) {
+                Some(v) => v.checked_add(u64::from(nanos)),
+                None => None,
+            };
+            let Some(value) = value else {
+                return Err(err(K::Overflow, start));
+            };
+            total = match total.checked_add(value) {
+                Some(t) if t <= limit => t,
+                _ => return Err(err(K::Overflow, start)),
+            };
+            rank = unit;
+            need = false;
+            i += 1;
+        }
+        if need {
+            return Err(err(K::NoComponents, i));
+        }
+        let nanos = if neg {
+            0i64.wrapping_sub_unsigned(total)
+        } else {
+            total as i64
+        };
+        Ok(Duration(nanos))
+    }
+}
+
+impl fmt::Display for Duration {
+    /// Canonical ISO-8601: `PT0S` for zero, otherwise days, then `T` and hours, minutes and seconds,
+    /// omitting zero components and trailing zeros of the fraction (`PT0.016S`, `-P1DT2H`,
+    /// `P1DT12H` for 36 hours).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mag = self.0.unsigned_abs();
+        if mag == 0 {
+            return f.write_str("PT0S");
+        }
+        if self.0 < 0 {
+            f.write_str("-")?;
+        }
+        f.write_str("P")?;
+        let days = mag / NANOS_PER_DAY;
+        let mut rem = mag % NANOS_PER_DAY;
+        if days > 0 {
+            write!(f, "{days}D")?;
+        }
+        if rem == 0 {
+            return Ok(());
+        }
+        f.write_str("T")?;
+        let hours = rem / NANOS_PER_HOUR;
+        rem %= NANOS_PER_HOUR;
+        let minutes = rem / NANOS_PER_MIN;
+        rem %= NANOS_PER_MIN;
+        let secs = rem / NANOS_PER_SEC;
+        let nanos = (rem % NANOS_PER_SEC) as u32;
+        if hours > 0 {
+            write!(f, "{hours}H")?;
+        }
+        if minutes > 0 {
+            write!(f, "{minutes}M")?;
+        }
+        if secs > 0 || nanos > 0 {
+            write!(f, "{secs}")?;
+            if nanos > 0 {
+                write_fraction(f, nanos)?;
+            }
+            f.write_str("S")?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes `.ddd` for `nanos` in `1..10^9`, without trailing zeros.
+pub(super) fn write_fraction(f: &mut fmt::Formatter<'_>, nanos: u32) -> fmt::Result {
+    let mut n = nanos;
+    let mut width = 9usize;
+    while n % 10 == 0 && width > 1 {
+        n /= 10;
+        width -= 1;
+    }
+    write!(f, ".{n:0width$}")
+}
+
+impl FromStr for Duration {
+    type Err = ValueError;
+
+    /// Same as [`Duration::parse`] on the string's bytes.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Duration::parse(s.as_bytes())
+    }
+}
+
+impl TryFrom<Duration> for std::time::Duration {
+    type Error = ValueError;
+
+    /// Converts a non-negative duration.
+    ///
+    /// # Errors
+    ///
+    /// [`ValueErrorKind::NegativeDuration`](super::ValueErrorKind::NegativeDuration) (offset 0) when the
+    /// duration is negative.
+    ///
+    /// ```
+    /// # use callrecords::Duration;
+    /// let d = std::time::Duration::try_from(Duration::parse(b"PT1.5S")?)?;
+    /// assert_eq!(d, std::time::Duration::from_millis(1500));
+    /// assert!(std::time::Duration::try_from(Duration::parse(b"-PT1S")?).is_err());
+    /// # Ok::<(), callrecords::ValueError>(())
+    /// ```
+    fn try_from(d: Duration) -> Result<Self, Self::Error> {
+        match u64::try_from(d.0) {
+            Ok(n) => Ok(std::time::Duration::from_nanos(n)),
+            Err(_) => Err(err(K::NegativeDuration, 0)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(s: &str) -> i64 {
+        match Duration::parse(s.as_bytes()) {
+            Ok(d) => d.as_nanos(),
+            Err(e) => panic!("{s}: {e}"),
+        }
+    }
+
+    fn bad(s: &str) -> (K, usize) {
+        match Duration::parse(s.as_bytes()) {
+            Ok(d) => panic!("{s}: parsed as {d:?}"),
+            Err(e) => (e.kind(), e.offset()),
+        }
+    }
+
+    #[test]
+    fn cases() {
+        assert_eq!(ok("PT0.0000001S"), 100);
+        assert_eq!(ok("PT1.123456789S"), 1_123_456_789);
+        assert_eq!(ok("PT1M2S"), 62_000_000_000);
+        assert_eq!(ok("-PT0.5S"), -500_000_000);
+        assert_eq!(ok("PT0S"), 0);
+        assert_eq!(ok("P0D"), 0);
+        assert_eq!(bad("PT99999999999S"), (K::Overflow, 2));
+        assert_eq!(bad("P"), (K::NoComponents, 1));
+        assert_eq!(bad("PT"), (K::NoComponents, 2));
+        assert_eq!(bad("PT.5S"), (K::BadFraction, 2));
+        assert_eq!(bad("PT1.S"), (K::BadFraction, 4));
+    }
+
+    #[test]
+    fn extremes() {
+        assert_eq!(ok("-PT9223372036.854775808S"), i64::MIN);
+        assert_eq!(ok("PT9223372036.854775807S"), i64::MAX);
+        assert_eq!(bad("PT9223372036.854775808S"), (K::Overflow, 2));
+        assert_eq!(bad("PT18446744073709551616S"), (K::Overflow, 2));
+        assert_eq!(
+            Duration::MIN.to_string().parse::<Duration>(),
+            Ok(Duration::MIN)
+        );
+        assert_eq!(
+            Duration::MAX.to_string().parse::<Duration>(),
+            Ok(Duration::MAX)
+        );
     }
 }

@@ -8,9 +8,9 @@ mod string;
 mod timestamp;
 
 pub use duration::Duration;
-pub use number::{parse_f64, parse_i32, parse_i64, FloatValue};
+pub use number::{parse_f64, parse_f64_str, parse_i32, parse_i64, FloatValue};
 pub use string::JsonStr;
-pub use timestamp::Timestamp;
+pub use timestamp::{Timestamp, UtcDisplay};
 
 use core::fmt;
 
@@ -50,6 +50,10 @@ pub enum ValueErrorKind {
     MissingUnit,
     /// A fraction on a unit other than seconds.
     FractionNotOnSeconds,
+    /// An `H` or `S` component before the `T` designator (`P1H`).
+    TimeUnitBeforeT,
+    /// A negative duration converted to `std::time::Duration`.
+    NegativeDuration,
     // ---- timestamps ----
     /// The date or time did not have the `YYYY-MM-DDTHH:MM:SS` shape.
     BadTimestampShape,
@@ -59,11 +63,19 @@ pub enum ValueErrorKind {
     BadOffset,
     /// More than 12 fractional digits.
     FractionTooLong,
+    /// A leap second (`:60`), which is not supported (see [`Timestamp`]).
+    LeapSecond,
+    /// Year `0000`; years run from 0001 to 9999.
+    YearZero,
     // ---- numbers ----
     /// Not a number in JSON syntax.
     InvalidNumber,
     /// A fraction or exponent in an integer field.
     NotAnInteger,
+    /// A leading zero in a number (`01`, `-00`), which JSON forbids.
+    LeadingZero,
+    /// A string in a float field other than OData's `"NaN"`, `"INF"` and `"-INF"`.
+    InvalidSpecialFloat,
     // ---- strings ----
     /// A backslash escape that JSON does not define.
     InvalidEscape,

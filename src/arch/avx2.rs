@@ -1,0 +1,149 @@
+//! The x86_64 AVX2 backend: two 32-byte vectors per block, prefix XOR by carry-less multiply.
+
+use core::arch::x86_64::{
+    __m256i, _mm256_and_si256, _mm256_broadcastsi128_si256, _mm256_cmpeq_epi8, _mm256_cmpgt_epi8,
+    _mm256_loadu_si256, _mm256_min_epu8, _mm256_movemask_epi8, _mm256_set1_epi8,
+    _mm256_setzero_si256, _mm256_shuffle_epi8, _mm256_srli_epi16, _mm_clmulepi64_si128,
+    _mm_cvtsi128_si64, _mm_loadu_si128, _mm_set1_epi8, _mm_set_epi64x,
+};
+
+use super::kernel::{self, Block, Masks, State, HIGH_NIBBLE, LOW_NIBBLE, OP_BITS, WS_BITS};
+
+/// Proof that the CPU supports AVX2 and PCLMULQDQ: only [`Avx2::new`] (which detects them) and
+/// [`Avx2::new_unchecked`] make one.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Avx2 {
+    _proof: (),
+}
+
+impl Avx2 {
+    /// `Some` when the CPU supports AVX2 and PCLMULQDQ.
+    pub(crate) fn new() -> Option<Self> {
+        if !cfg!(miri)
+            && std::is_x86_feature_detected!("avx2")
+            && std::is_x86_feature_detected!("pclmulqdq")
+        {
+            // SAFETY: AVX2 and PCLMULQDQ were just detected.
+            Some(unsafe { Self::new_unchecked() })
+        } else {
+            None
+        }
+    }
+
+    /// # Safety
+    ///
+    /// - The CPU must support AVX2.
+    /// - The CPU must support PCLMULQDQ.
+    pub(crate) unsafe fn new_unchecked() -> Self {
+        Avx2 { _proof: () }
+    }
+
+    /// See [`kernel::index_blocks`].
+    pub(crate) fn index(
+        self,
+        bytes: &[u8],
+        base: usize,
+        state: &mut State,
+        structurals: &mut Vec<u32>,
+        backslashes: &mut [u64],
+    ) -> Option<usize> {
+        // SAFETY: `self` exists only when AVX2 and PCLMULQDQ are supported (see `new`).
+        unsafe { index(bytes, base, state, structurals, backslashes) }
+    }
+}
+
+/// # Safety
+///
+/// - The CPU must support AVX2.
+/// - The CPU must support PCLMULQDQ.
+#[target_feature(enable = "avx2,pclmulqdq")]
+unsafe fn index(
+    bytes: &[u8],
+    base: usize,
+    state: &mut State,
+    structurals: &mut Vec<u32>,
+    backslashes: &mut [u64],
+) -> Option<usize> {
+    // SAFETY: the caller guarantees AVX2 and PCLMULQDQ, `Block32`'s instruction set.
+    unsafe { kernel::index_blocks::<Block32>(bytes, base, state, structurals, backslashes) }
+}
+
+/// The AVX2 [`Block`].
+#[derive(Debug, Clone, Copy)]
+struct Block32;
+
+/// The 32 lane bits of a byte mask vector.
+#[inline(always)]
+unsafe fn bits(v: __m256i) -> u64 {
+    // SAFETY: the caller guarantees AVX2.
+    u64::from(unsafe { _mm256_movemask_epi8(v) } as u32)
+}
+
+/// Carry-less multiply by all ones: the prefix XOR.
+///
+/// # Safety
+///
+/// - The CPU must support PCLMULQDQ (and SSE2, part of the x86_64 baseline).
+#[inline(always)]
+pub(crate) unsafe fn clmul_prefix_xor(x: u64) -> u64 {
+    // SAFETY: the caller guarantees PCLMULQDQ; the rest is SSE2.
+    unsafe {
+        let product = _mm_clmulepi64_si128::<0>(_mm_set_epi64x(0, x as i64), _mm_set1_epi8(-1));
+        _mm_cvtsi128_si64(product) as u64
+    }
+}
+
+impl Block for Block32 {
+    #[inline(always)]
+    unsafe fn classify(block: &[u8; 64]) -> Masks {
+        // SAFETY: the caller guarantees AVX2. Every load reads inside a 16-byte table or inside
+        // `block` (32 bytes at offsets 0 and 32 of 64); unaligned loads need no alignment.
+        unsafe {
+            // `vpshufb` looks up within each 128-bit lane, so both lanes get the table.
+            let low_table =
+                _mm256_broadcastsi128_si256(_mm_loadu_si128(LOW_NIBBLE.as_ptr().cast()));
+            let high_table =
+                _mm256_broadcastsi128_si256(_mm_loadu_si128(HIGH_NIBBLE.as_ptr().cast()));
+            let nibble = _mm256_set1_epi8(0x0F);
+            let op_bits = _mm256_set1_epi8(OP_BITS as i8);
+            let ws_bits = _mm256_set1_epi8(WS_BITS as i8);
+            let quote = _mm256_set1_epi8(b'"' as i8);
+            let backslash = _mm256_set1_epi8(b'\\' as i8);
+            let below_space = _mm256_set1_epi8(0x1F);
+            let zero = _mm256_setzero_si256();
+            let mut m = Masks {
+                quote: 0,
+                backslash: 0,
+                op: 0,
+                ws: 0,
+                ctrl: 0,
+            };
+            for i in 0..2 {
+                let v = _mm256_loadu_si256(block.as_ptr().add(32 * i).cast());
+                let low = _mm256_and_si256(v, nibble);
+                let high = _mm256_and_si256(_mm256_srli_epi16::<4>(v), nibble);
+                let class = _mm256_and_si256(
+                    _mm256_shuffle_epi8(low_table, low),
+                    _mm256_shuffle_epi8(high_table, high),
+                );
+                // Class bits are below 0x80, so a signed "greater than zero" is "non-zero".
+                let op = _mm256_cmpgt_epi8(_mm256_and_si256(class, op_bits), zero);
+                let ws = _mm256_cmpgt_epi8(_mm256_and_si256(class, ws_bits), zero);
+                let ctrl = _mm256_cmpeq_epi8(_mm256_min_epu8(v, below_space), v);
+                let shift = 32 * i;
+                m.quote |= bits(_mm256_cmpeq_epi8(v, quote)) << shift;
+                m.backslash |= bits(_mm256_cmpeq_epi8(v, backslash)) << shift;
+                m.op |= bits(op) << shift;
+                m.ws |= bits(ws) << shift;
+                m.ctrl |= bits(ctrl) << shift;
+            }
+            m
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn prefix_xor(x: u64) -> u64 {
+        // SAFETY: the caller guarantees `Block32`'s instruction set, which includes PCLMULQDQ.
+        unsafe { clmul_prefix_xor(x) }
+    }
+}

@@ -1,0 +1,259 @@
+//! The stage-1 block algorithm, written once over the [`Block`] abstraction.
+//!
+//! Each backend supplies a [`Block`]: 64 input bytes held in its registers, with the handful of
+//! classifications stage 1 needs, each returned as a 64-bit mask (bit `j` for byte `j`). Everything
+//! else (escapes, string state, scalar starts, flattening) is portable 64-bit arithmetic shared by
+//! every backend, so the backends differ only in how they classify bytes.
+
+/// Bits at even positions (0, 2, 4, ...).
+const EVEN_BITS: u64 = 0x5555_5555_5555_5555;
+/// Bits at odd positions (1, 3, 5, ...).
+const ODD_BITS: u64 = 0xAAAA_AAAA_AAAA_AAAA;
+
+/// Bit 0 of the low-nibble / high-nibble lookup: `,` (0x2C).
+/// Bit 1: `:` (0x3A). Bit 2: `[ ] { }` (0x5B 0x5D 0x7B 0x7D). Bits 0 to 2 are the operators.
+/// Bit 3: space (0x20). Bit 4: `\t \n \r` (0x09 0x0A 0x0D). Bits 3 and 4 are whitespace.
+///
+/// A byte `b` is in a class when `LOW_NIBBLE[b & 15] & HIGH_NIBBLE[b >> 4]` has that class's bit;
+/// the tables are chosen so no other byte shares a bit in both (checked by a test).
+pub(crate) const LOW_NIBBLE: [u8; 16] = [
+    0b0_1000, // 0: space
+    0, 0, 0, 0, 0, 0, 0, 0, 0b1_0000, // 9: \t
+    0b1_0010, // A: \n, ':'
+    0b0_0100, // B: '[' '{'
+    0b0_0001, // C: ','
+    0b1_0100, // D: \r, ']' '}'
+    0, 0,
+];
+/// See [`LOW_NIBBLE`].
+pub(crate) const HIGH_NIBBLE: [u8; 16] = [
+    0b1_0000, // 0x0_: \t \n \r
+    0, 0b0_1001, // 0x2_: space, ','
+    0b0_0010, // 0x3_: ':'
+    0, 0b0_0100, // 0x5_: '[' ']'
+    0, 0b0_0100, // 0x7_: '{' '}'
+    0, 0, 0, 0, 0, 0, 0, 0,
+];
+/// The operator bits of the nibble lookup.
+pub(crate) const OP_BITS: u8 = 0b0_0111;
+/// The whitespace bits of the nibble lookup.
+pub(crate) const WS_BITS: u8 = 0b1_1000;
+
+/// Masks of one 64-byte block; bit `j` describes byte `j`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Masks {
+    /// `"`.
+    pub(crate) quote: u64,
+    /// `\`.
+    pub(crate) backslash: u64,
+    /// `{ } [ ] : ,`.
+    pub(crate) op: u64,
+    /// Space, `\t`, `\n`, `\r`.
+    pub(crate) ws: u64,
+    /// Bytes below 0x20.
+    pub(crate) ctrl: u64,
+}
+
+/// 64 input bytes loaded into one backend's registers.
+///
+/// Implementations are zero-cost wrappers over vector registers; their methods are
+/// `#[inline(always)]` so they compile with the target features of the `#[target_feature]` entry
+/// point that calls [`index_blocks`].
+pub(crate) trait Block: Copy {
+    /// Loads and classifies one block.
+    ///
+    /// # Safety
+    ///
+    /// - The CPU must support the instruction set of `Self` (the backend's features must be enabled
+    ///   in the calling context or detected at run time).
+    unsafe fn classify(block: &[u8; 64]) -> Masks;
+
+    /// The prefix XOR of `x`: bit `j` of the result is the XOR of bits `0..=j` of `x`.
+    ///
+    /// The default is portable shift-and-XOR; backends with a carry-less multiply override it.
+    ///
+    /// # Safety
+    ///
+    /// - The CPU must support the instruction set of `Self`.
+    #[inline(always)]
+    unsafe fn prefix_xor(x: u64) -> u64 {
+        prefix_xor_portable(x)
+    }
+}
+
+/// Portable prefix XOR in six shift-and-XOR steps.
+#[inline(always)]
+pub(crate) const fn prefix_xor_portable(mut x: u64) -> u64 {
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x ^= x << 16;
+    x ^= x << 32;
+    x
+}
+
+/// Per-block state carried across blocks and windows, as masks ready for the block arithmetic.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct State {
+    /// All ones when the previous block ended inside a string, else zero.
+    pub(crate) in_string: u64,
+    /// 1 when the previous block ended with an odd backslash run (its next byte is escaped), else 0.
+    pub(crate) escaped: u64,
+    /// 1 when the previous block's last byte was a scalar byte outside a string, else 0.
+    pub(crate) prev_scalar: u64,
+}
+
+impl From<super::Carry> for State {
+    fn from(c: super::Carry) -> Self {
+        State {
+            in_string: if c.in_string { !0 } else { 0 },
+            escaped: u64::from(c.escaped),
+            prev_scalar: u64::from(c.prev_scalar),
+        }
+    }
+}
+
+impl From<State> for super::Carry {
+    fn from(s: State) -> Self {
+        super::Carry {
+            in_string: s.in_string != 0,
+            escaped: s.escaped != 0,
+            prev_scalar: s.prev_scalar != 0,
+        }
+    }
+}
+
+/// The bytes preceded by an odd run of backslashes (escaped bytes), given the block's backslash
+/// mask; updates `prev_escaped` (0 or 1) for the next block.
+#[inline(always)]
+pub(crate) fn find_escaped(backslash: u64, prev_escaped: &mut u64) -> u64 {
+    if backslash == 0 {
+        let escaped = *prev_escaped;
+        *prev_escaped = 0;
+        return escaped;
+    }
+    // A backslash escaped by the previous block's odd run is a literal, not an escape.
+    let bs = backslash & !*prev_escaped;
+    let starts = bs & !(bs << 1);
+    // Adding a run's start bit to the run clears it and sets the bit just past its end. The run is
+    // odd when its start and end positions have different parities.
+    let (from_even, _) = bs.overflowing_add(starts & EVEN_BITS);
+    let (from_odd, odd_overflow) = bs.overflowing_add(starts & ODD_BITS);
+    let escaped = (from_even & !bs & ODD_BITS) | (from_odd & !bs & EVEN_BITS) | *prev_escaped;
+    // A run starting at an odd position and reaching bit 63 has odd length: it escapes the next
+    // block's first byte. (One starting at an even position has even length.)
+    *prev_escaped = u64::from(odd_overflow);
+    escaped
+}
+
+/// Structural bits, control-in-string bits and the new state for one classified block.
+#[inline(always)]
+fn block_bits<B: Block>(m: Masks, state: &mut State) -> (u64, u64) {
+    let escaped = find_escaped(m.backslash, &mut state.escaped);
+    let quotes = m.quote & !escaped;
+    // SAFETY: `B` is only used by callers that hold the `index_blocks` contract (the CPU supports
+    // `B`'s instruction set), which `prefix_xor` requires.
+    let in_string = unsafe { B::prefix_xor(quotes) } ^ state.in_string;
+    // Arithmetic shift spreads bit 63 over the whole word: all ones or zero.
+    state.in_string = ((in_string as i64) >> 63) as u64;
+    let scalar = !(m.op | m.ws | quotes | in_string);
+    let scalar_starts = scalar & !((scalar << 1) | state.prev_scalar);
+    state.prev_scalar = scalar >> 63;
+    let structurals = (m.op & !in_string) | quotes | scalar_starts;
+    (structurals, m.ctrl & in_string)
+}
+
+/// Appends `base + j` for every set bit `j` of `bits`, ascending.
+#[inline(always)]
+fn flatten(structurals: &mut Vec<u32>, base: u32, mut bits: u64) {
+    if bits == 0 {
+        return;
+    }
+    let count = bits.count_ones() as usize;
+    structurals.reserve(64);
+    let len = structurals.len();
+    let Some(spare) = structurals.spare_capacity_mut().first_chunk_mut::<64>() else {
+        // Unreachable after `reserve(64)`; stay correct anyway.
+        while bits != 0 {
+            structurals.push(base + bits.trailing_zeros());
+            bits &= bits - 1;
+        }
+        return;
+    };
+    // Write eight offsets at a time without checking whether bits remain: extra writes land in
+    // spare capacity past `count` (value `base + 64` when `bits` is empty) and are never exposed.
+    let mut i = 0;
+    while i < count {
+        for slot in &mut spare[i..i + 8] {
+            slot.write(base.wrapping_add(bits.trailing_zeros()));
+            bits &= bits.wrapping_sub(1);
+        }
+        i += 8;
+    }
+    // SAFETY: `count <= 64` elements of spare capacity were initialised above: the loop writes
+    // slots `0..i` with `i >= count` (and `i <= 64` since `count <= 64` and `i` steps by 8), and
+    // `len + count <= capacity` because `spare` held 64 slots past `len`.
+    unsafe { structurals.set_len(len + count) };
+}
+
+/// Indexes `bytes` (whose first byte is at absolute offset `base`) block by block, continuing
+/// from `state`. Appends structural offsets to `structurals` and the backslash mask of block `k` to
+/// `backslashes[k]`. Returns the absolute offset of the first control character inside a string.
+///
+/// The last partial block is copied into a 64-byte stack block padded with spaces, so no byte
+/// past `bytes` is ever read. Spaces are whitespace (never structural, never a control character,
+/// never a backslash), so the padding adds nothing; the state after a padded block is not
+/// meaningful, which is fine because a partial block only ever ends the input.
+///
+/// Offsets are `u32`: the caller must keep `base + bytes.len() <= u32::MAX as usize + 1`.
+///
+/// # Safety
+///
+/// - The CPU must support the instruction set of `B`.
+#[inline(always)]
+pub(crate) unsafe fn index_blocks<B: Block>(
+    bytes: &[u8],
+    base: usize,
+    state: &mut State,
+    structurals: &mut Vec<u32>,
+    backslashes: &mut [u64],
+) -> Option<usize> {
+    let mut ctrl_at = None;
+    let mut words = backslashes.iter_mut();
+    let mut chunks = bytes.chunks_exact(64);
+    let mut offset = base;
+    let mut run = |block: &[u8; 64], offset: usize, word: Option<&mut u64>| {
+        // SAFETY: the caller guarantees the CPU supports `B`'s instruction set.
+        let m = unsafe { B::classify(block) };
+        if let Some(word) = word {
+            *word = m.backslash;
+        }
+        let (bits, ctrl) = block_bits::<B>(m, state);
+        if ctrl != 0 && ctrl_at.is_none() {
+            ctrl_at = Some(offset + ctrl.trailing_zeros() as usize);
+        }
+        flatten(structurals, offset as u32, bits);
+    };
+    for chunk in chunks.by_ref() {
+        if let Some(block) = chunk.first_chunk::<64>() {
+            run(block, offset, words.next());
+        }
+        offset += 64;
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut block = [b' '; 64];
+        block[..rest.len()].copy_from_slice(rest);
+        run(&block, offset, words.next());
+    }
+    ctrl_at
+}
+
+/// The scalar reference classification of one byte, for tests of the nibble tables.
+#[cfg(test)]
+pub(crate) fn classify_byte(b: u8) -> (bool, bool) {
+    let t = LOW_NIBBLE[usize::from(b & 15)] & HIGH_NIBBLE[usize::from(b >> 4)];
+    let (op, ws) = (t & OP_BITS != 0, t & WS_BITS != 0);
+    (op, ws)
+}

@@ -1,0 +1,141 @@
+//! The aarch64 NEON backend: four 16-byte vectors per block, with a pairwise-add reduction to
+//! turn four byte masks into one 64-bit mask.
+//!
+//! NOT COMPILE-CHECKED: the development machine is x86_64 and has no aarch64 toolchain, so this
+//! file has never been built. It follows the same `Block` contract as the x86 backends and is
+//! covered by the shared test runner on any aarch64 machine (`cargo test --lib arch`). The prefix
+//! XOR is the portable one (a `vmull_p64` version would need the `aes` feature detected too).
+// Recent toolchains make NEON intrinsics without pointer arguments safe to call where NEON is
+// enabled (it is, on every aarch64 target), so some `unsafe` blocks below may be redundant there.
+#![allow(unused_unsafe)] // reason: see above; the blocks are needed on older toolchains
+
+use core::arch::aarch64::{
+    uint8x16_t, vandq_u8, vceqq_u8, vcltq_u8, vdupq_n_u8, vgetq_lane_u64, vld1q_u8, vpaddq_u8,
+    vqtbl1q_u8, vreinterpretq_u64_u8, vshrq_n_u8, vtstq_u8,
+};
+
+use super::kernel::{self, Block, Masks, State, HIGH_NIBBLE, LOW_NIBBLE, OP_BITS, WS_BITS};
+
+/// Proof that the CPU supports NEON: only [`Neon::new`] (which detects it) and
+/// [`Neon::new_unchecked`] make one.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Neon {
+    _proof: (),
+}
+
+impl Neon {
+    /// `Some` when the CPU supports NEON (every aarch64 CPU does, but ask anyway).
+    pub(crate) fn new() -> Option<Self> {
+        if !cfg!(miri) && std::arch::is_aarch64_feature_detected!("neon") {
+            // SAFETY: NEON was just detected.
+            Some(unsafe { Self::new_unchecked() })
+        } else {
+            None
+        }
+    }
+
+    /// # Safety
+    ///
+    /// - The CPU must support NEON.
+    pub(crate) unsafe fn new_unchecked() -> Self {
+        Neon { _proof: () }
+    }
+
+    /// See [`kernel::index_blocks`].
+    pub(crate) fn index(
+        self,
+        bytes: &[u8],
+        base: usize,
+        state: &mut State,
+        structurals: &mut Vec<u32>,
+        backslashes: &mut [u64],
+    ) -> Option<usize> {
+        // SAFETY: `self` exists only when NEON is supported (see `new`).
+        unsafe { index(bytes, base, state, structurals, backslashes) }
+    }
+}
+
+/// # Safety
+///
+/// - The CPU must support NEON.
+#[target_feature(enable = "neon")]
+unsafe fn index(
+    bytes: &[u8],
+    base: usize,
+    state: &mut State,
+    structurals: &mut Vec<u32>,
+    backslashes: &mut [u64],
+) -> Option<usize> {
+    // SAFETY: the caller guarantees NEON, `Block16`'s instruction set.
+    unsafe { kernel::index_blocks::<Block16>(bytes, base, state, structurals, backslashes) }
+}
+
+/// Bit weights: lane `j` of each half gets `1 << j`.
+const WEIGHTS: [u8; 16] = [1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128];
+
+/// Packs four byte masks (each lane 0x00 or 0xFF), 64 lanes in order, into a 64-bit mask.
+///
+/// # Safety
+///
+/// - The CPU must support NEON.
+#[inline(always)]
+unsafe fn to_bits(m: [uint8x16_t; 4]) -> u64 {
+    // SAFETY: the caller guarantees NEON; the load reads the 16 bytes of `WEIGHTS`.
+    unsafe {
+        let w = vld1q_u8(WEIGHTS.as_ptr());
+        // Each pairwise add halves the lanes while keeping their order: after three rounds each
+        // byte holds the weighted sum of eight consecutive lanes, that is, eight mask bits.
+        let s0 = vpaddq_u8(vandq_u8(m[0], w), vandq_u8(m[1], w));
+        let s1 = vpaddq_u8(vandq_u8(m[2], w), vandq_u8(m[3], w));
+        let s = vpaddq_u8(s0, s1);
+        let s = vpaddq_u8(s, s);
+        vgetq_lane_u64::<0>(vreinterpretq_u64_u8(s))
+    }
+}
+
+/// The NEON [`Block`].
+#[derive(Debug, Clone, Copy)]
+struct Block16;
+
+impl Block for Block16 {
+    #[inline(always)]
+    unsafe fn classify(block: &[u8; 64]) -> Masks {
+        // SAFETY: the caller guarantees NEON. Every load reads 16 bytes inside a 16-byte table or
+        // inside `block` (offsets 0, 16, 32, 48 of 64); `vld1q_u8` needs no alignment.
+        unsafe {
+            let low_table = vld1q_u8(LOW_NIBBLE.as_ptr());
+            let high_table = vld1q_u8(HIGH_NIBBLE.as_ptr());
+            let nibble = vdupq_n_u8(0x0F);
+            let op_bits = vdupq_n_u8(OP_BITS);
+            let ws_bits = vdupq_n_u8(WS_BITS);
+            let quote_byte = vdupq_n_u8(b'"');
+            let backslash_byte = vdupq_n_u8(b'\\');
+            let space = vdupq_n_u8(0x20);
+            let zero = vdupq_n_u8(0);
+            let mut quote = [zero; 4];
+            let mut backslash = [zero; 4];
+            let mut op = [zero; 4];
+            let mut ws = [zero; 4];
+            let mut ctrl = [zero; 4];
+            for i in 0..4 {
+                let v = vld1q_u8(block.as_ptr().add(16 * i));
+                let class = vandq_u8(
+                    vqtbl1q_u8(low_table, vandq_u8(v, nibble)),
+                    vqtbl1q_u8(high_table, vshrq_n_u8::<4>(v)),
+                );
+                op[i] = vtstq_u8(class, op_bits);
+                ws[i] = vtstq_u8(class, ws_bits);
+                quote[i] = vceqq_u8(v, quote_byte);
+                backslash[i] = vceqq_u8(v, backslash_byte);
+                ctrl[i] = vcltq_u8(v, space);
+            }
+            Masks {
+                quote: to_bits(quote),
+                backslash: to_bits(backslash),
+                op: to_bits(op),
+                ws: to_bits(ws),
+                ctrl: to_bits(ctrl),
+            }
+        }
+    }
+}

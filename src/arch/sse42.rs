@@ -1,0 +1,122 @@
+//! The x86_64 SSE4.2 backend: four 16-byte vectors per block. (It uses SSSE3's byte shuffle and
+//! SSE4.1's unsigned minimum, both implied by SSE4.2; it does not need PCLMULQDQ, so the prefix
+//! XOR is the portable one.)
+
+use core::arch::x86_64::{
+    __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_loadu_si128, _mm_min_epu8,
+    _mm_movemask_epi8, _mm_set1_epi8, _mm_setzero_si128, _mm_shuffle_epi8, _mm_srli_epi16,
+};
+
+use super::kernel::{self, Block, Masks, State, HIGH_NIBBLE, LOW_NIBBLE, OP_BITS, WS_BITS};
+
+/// Proof that the CPU supports SSE4.2: only [`Sse42::new`] (which detects it) and
+/// [`Sse42::new_unchecked`] make one.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Sse42 {
+    _proof: (),
+}
+
+impl Sse42 {
+    /// `Some` when the CPU supports SSE4.2.
+    pub(crate) fn new() -> Option<Self> {
+        if !cfg!(miri) && std::is_x86_feature_detected!("sse4.2") {
+            // SAFETY: SSE4.2 was just detected.
+            Some(unsafe { Self::new_unchecked() })
+        } else {
+            None
+        }
+    }
+
+    /// # Safety
+    ///
+    /// - The CPU must support SSE4.2.
+    pub(crate) unsafe fn new_unchecked() -> Self {
+        Sse42 { _proof: () }
+    }
+
+    /// See [`kernel::index_blocks`].
+    pub(crate) fn index(
+        self,
+        bytes: &[u8],
+        base: usize,
+        state: &mut State,
+        structurals: &mut Vec<u32>,
+        backslashes: &mut [u64],
+    ) -> Option<usize> {
+        // SAFETY: `self` exists only when SSE4.2 is supported (see `new`).
+        unsafe { index(bytes, base, state, structurals, backslashes) }
+    }
+}
+
+/// # Safety
+///
+/// - The CPU must support SSE4.2.
+#[target_feature(enable = "sse4.2")]
+unsafe fn index(
+    bytes: &[u8],
+    base: usize,
+    state: &mut State,
+    structurals: &mut Vec<u32>,
+    backslashes: &mut [u64],
+) -> Option<usize> {
+    // SAFETY: the caller guarantees SSE4.2, which is `Block16`'s instruction set.
+    unsafe { kernel::index_blocks::<Block16>(bytes, base, state, structurals, backslashes) }
+}
+
+/// The SSE4.2 [`Block`].
+#[derive(Debug, Clone, Copy)]
+struct Block16;
+
+/// The 16 lane bits of a byte mask vector.
+#[inline(always)]
+unsafe fn bits(v: __m128i) -> u64 {
+    // SAFETY: SSE2 is part of the x86_64 baseline.
+    u64::from(unsafe { _mm_movemask_epi8(v) } as u32 as u16)
+}
+
+impl Block for Block16 {
+    #[inline(always)]
+    unsafe fn classify(block: &[u8; 64]) -> Masks {
+        // SAFETY: the caller guarantees SSE4.2 (with SSSE3 and SSE4.1, which it implies). Every
+        // load reads 16 bytes inside a 16-byte table or inside `block` (offsets 0, 16, 32, 48 of
+        // 64 bytes); unaligned loads have no alignment requirement.
+        unsafe {
+            let low_table = _mm_loadu_si128(LOW_NIBBLE.as_ptr().cast());
+            let high_table = _mm_loadu_si128(HIGH_NIBBLE.as_ptr().cast());
+            let nibble = _mm_set1_epi8(0x0F);
+            let op_bits = _mm_set1_epi8(OP_BITS as i8);
+            let ws_bits = _mm_set1_epi8(WS_BITS as i8);
+            let quote = _mm_set1_epi8(b'"' as i8);
+            let backslash = _mm_set1_epi8(b'\\' as i8);
+            let below_space = _mm_set1_epi8(0x1F);
+            let zero = _mm_setzero_si128();
+            let mut m = Masks {
+                quote: 0,
+                backslash: 0,
+                op: 0,
+                ws: 0,
+                ctrl: 0,
+            };
+            for i in 0..4 {
+                let v = _mm_loadu_si128(block.as_ptr().add(16 * i).cast());
+                let low = _mm_and_si128(v, nibble);
+                let high = _mm_and_si128(_mm_srli_epi16::<4>(v), nibble);
+                let class = _mm_and_si128(
+                    _mm_shuffle_epi8(low_table, low),
+                    _mm_shuffle_epi8(high_table, high),
+                );
+                // Class bits are below 0x80, so a signed "greater than zero" is "non-zero".
+                let op = _mm_cmpgt_epi8(_mm_and_si128(class, op_bits), zero);
+                let ws = _mm_cmpgt_epi8(_mm_and_si128(class, ws_bits), zero);
+                let ctrl = _mm_cmpeq_epi8(_mm_min_epu8(v, below_space), v);
+                let shift = 16 * i;
+                m.quote |= bits(_mm_cmpeq_epi8(v, quote)) << shift;
+                m.backslash |= bits(_mm_cmpeq_epi8(v, backslash)) << shift;
+                m.op |= bits(op) << shift;
+                m.ws |= bits(ws) << shift;
+                m.ctrl |= bits(ctrl) << shift;
+            }
+            m
+        }
+    }
+}

@@ -1,0 +1,453 @@
+//! One shared runner feeds every case to every backend this CPU supports and compares the result
+//! with the naive oracle byte for byte: structural offsets, backslash bitmap and first error.
+
+#![allow(clippy::panic)] // reason: a test reports a mismatch by panicking with the details
+
+use proptest::prelude::*;
+
+use super::naive::{self, NaiveIndex};
+use super::{Backend, Indexer, Window, WINDOW_BYTES};
+
+/// Runs `backend` over all of `input`, window by window, gathering the oracle's output shape.
+/// Also checks the window contract (ascending offsets inside the window, bitmap length, error
+/// returned only at or before the window end).
+fn run(backend: Backend, input: &[u8], window_bytes: usize) -> NaiveIndex {
+    let Some(indexer) = Indexer::try_new(backend) else {
+        panic!("{backend} is not supported but was listed as supported");
+    };
+    let mut indexer = indexer.with_window_bytes(window_bytes);
+    assert_eq!(indexer.backend(), backend);
+    let mut window = Window::default();
+    let mut out = NaiveIndex::default();
+    let mut start = 0;
+    loop {
+        let error = indexer.index_window(input, start, &mut window);
+        assert_eq!(window.start, start);
+        assert_eq!(window.end, input.len().min(start + window_bytes));
+        assert_eq!(
+            window.backslashes.len(),
+            (window.end - window.start).div_ceil(64)
+        );
+        assert!(window.structurals.windows(2).all(|w| w[0] < w[1]));
+        assert!(window
+            .structurals
+            .iter()
+            .all(|&s| (start..window.end).contains(&(s as usize))));
+        if let Some((_, at)) = error {
+            assert!(
+                at < window.end,
+                "error at {at} past window end {}",
+                window.end
+            );
+        }
+        if out.error.is_none() {
+            out.error = error;
+        }
+        out.structurals.extend_from_slice(&window.structurals);
+        out.backslashes.extend_from_slice(&window.backslashes);
+        start = window.end;
+        if start >= input.len() {
+            return out;
+        }
+    }
+}
+
+/// The backends under test: all this CPU supports. Unsupported ones are skipped (and named).
+fn backends() -> Vec<Backend> {
+    static SKIPPED: std::sync::Once = std::sync::Once::new();
+    let supported = Backend::supported();
+    SKIPPED.call_once(|| {
+        for b in Backend::all() {
+            if !supported.contains(b) {
+                eprintln!("stage-1 tests: skipping {b} (not supported here)");
+            }
+        }
+    });
+    supported
+}
+
+/// Window sizes every case runs with: the real one, and small ones so that ordinary cases also
+/// cross window boundaries.
+const WINDOWS: [usize; 3] = [WINDOW_BYTES, 64, 192];
+
+/// Compares every supported backend with the oracle on `input`.
+fn check(input: &[u8]) {
+    check_windows(input, &WINDOWS);
+}
+
+/// [`check`] with the given window sizes only.
+fn check_windows(input: &[u8], windows: &[usize]) {
+    let want = naive::index(input);
+    for backend in backends() {
+        for &window_bytes in windows {
+            let got = run(backend, input, window_bytes);
+            if got != want {
+                let first = got
+                    .structurals
+                    .iter()
+                    .zip(&want.structurals)
+                    .position(|(a, b)| a != b);
+                panic!(
+                    "{backend} (window {window_bytes}) differs from the oracle on {} bytes (first \
+                 differing structural index {first:?}; errors {:?} vs {:?}): {:?}",
+                    input.len(),
+                    got.error,
+                    want.error,
+                    String::from_utf8_lossy(&input[..input.len().min(300)]),
+                );
+            }
+        }
+    }
+}
+
+/// Sample text with strings, escapes, numbers, literals and non-ASCII characters.
+const SAMPLE: &[u8] = "{\"id\": \"a\\\"b\\\\\", \"n\": [1.5e3, -2, true, null, false],\n  \
+    \"name\": \"Zo\u{eb} \u{20ac}\u{1d11e} \\u0041\\\\\\\"x\", \"k\\\\\": {\"v\":\"\"}, \"z\":0}\r\n\t"
+    .as_bytes();
+
+#[test]
+fn nibble_tables_match_the_oracle_classes() {
+    for b in 0..=255u8 {
+        assert_eq!(
+            super::kernel::classify_byte(b),
+            (naive::is_op(b), naive::is_ws(b)),
+            "byte {b:#04x}"
+        );
+    }
+}
+
+#[test]
+fn portable_prefix_xor() {
+    for x in [
+        0u64,
+        1,
+        0x8000_0000_0000_0000,
+        0b1001,
+        !0,
+        0x0123_4567_89AB_CDEF,
+    ] {
+        let mut want = 0;
+        let mut acc = 0;
+        for j in 0..64 {
+            acc ^= (x >> j) & 1;
+            want |= acc << j;
+        }
+        assert_eq!(super::kernel::prefix_xor_portable(x), want);
+    }
+}
+
+#[test]
+fn every_length_up_to_200() {
+    let sample: Vec<u8> = SAMPLE.iter().copied().cycle().take(200).collect();
+    let quotes = [b'"'; 200];
+    let backslashes = [b'\\'; 200];
+    let mixed: Vec<u8> = b"\\\"".iter().copied().cycle().take(200).collect();
+    let digits: Vec<u8> = b"1234 ".iter().copied().cycle().take(200).collect();
+    let step = if cfg!(miri) { 13 } else { 1 };
+    for n in (0..=200).step_by(step) {
+        for text in [&sample[..], &quotes, &backslashes, &mixed, &digits] {
+            check(&text[..n]);
+            // The same, shifted by one byte, so each feature meets the block edge differently.
+            if n > 0 {
+                check(&text[1..n]);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_byte_value() {
+    let all: Vec<u8> = (0..=255u8).collect();
+    check(&all);
+    let mut in_string = vec![b'"'];
+    in_string.extend(0..=255u8);
+    check(&in_string);
+    // Every byte after a backslash, inside and outside a string.
+    let escaped: Vec<u8> = (0..=255u8).flat_map(|b| [b'\\', b]).collect();
+    check(&escaped);
+    let mut quoted = vec![b'"'];
+    quoted.extend_from_slice(&escaped);
+    check(&quoted);
+}
+
+/// `filler` bytes up to `at`, then `feature`, then more filler, `len` bytes in all.
+fn place(filler: u8, at: usize, feature: &[u8], len: usize) -> Vec<u8> {
+    let mut v = vec![filler; at];
+    v.extend_from_slice(feature);
+    v.resize(len.max(v.len()), filler);
+    v
+}
+
+/// Features that straddle a block (or window) boundary at position `edge`.
+fn straddle_cases(edge: usize, len: usize, reach: usize, f: impl FnMut(&[u8])) {
+    straddle_features(
+        FEATURES,
+        edge,
+        len,
+        reach,
+        &[(b' ', false), (b'a', true), (b'7', false)],
+        f,
+    );
+}
+
+/// Byte sequences whose meaning depends on state carried across a boundary.
+const FEATURES: &[&[u8]] = &[
+    b"\"",
+    b"\\\"",
+    b"\\\\\"",
+    b"\\\\\\\"",
+    b"\\\\\\\\\"",
+    b"\\",
+    b"\\\\\\",
+    "\u{e9}".as_bytes(),
+    "\u{20ac}".as_bytes(),
+    "\u{1d11e}".as_bytes(),
+    b"\xE2\x82",         // truncated 3-byte sequence
+    b"\xF0\x9D\x84\x41", // bad continuation
+    b"\x80",
+    b"\x01",
+    b"\t",
+    b"12345",
+    b"tru",
+    b",:{}[]",
+];
+
+/// Each of `features` placed so that it ends `0..=len + reach` bytes before `edge`, over each
+/// filler (and opening quote or not).
+fn straddle_features(
+    features: &[&[u8]],
+    edge: usize,
+    len: usize,
+    reach: usize,
+    fillers: &[(u8, bool)],
+    mut f: impl FnMut(&[u8]),
+) {
+    for feature in features {
+        for back in 0..=(feature.len() + reach) {
+            let Some(at) = edge.checked_sub(back) else {
+                continue;
+            };
+            // Outside a string (filler is whitespace) and inside one (filler is a letter, after
+            // an opening quote at 0), and next to scalars.
+            for &(filler, open) in fillers {
+                let mut v = place(filler, at, feature, len);
+                if open && at > 0 {
+                    v[0] = b'"';
+                }
+                f(&v);
+            }
+        }
+    }
+}
+
+#[test]
+fn features_straddle_block_boundaries() {
+    let edges: &[usize] = if cfg!(miri) { &[64] } else { &[64, 128, 192] };
+    for &edge in edges {
+        straddle_cases(edge, edge + 40, if cfg!(miri) { 1 } else { 5 }, check);
+    }
+}
+
+#[test]
+fn backslash_runs_of_every_parity_across_blocks() {
+    let max = if cfg!(miri) { 5 } else { 70 };
+    for run_len in 0..=max {
+        for start in [0, 1, 30, 60, 63, 64, 65, 127] {
+            for inside in [false, true] {
+                let mut v = Vec::new();
+                if inside {
+                    v.push(b'"');
+                }
+                v.resize(start.max(v.len()), b'x');
+                v.extend(std::iter::repeat_n(b'\\', run_len));
+                v.extend_from_slice(b"\"x\" 1,\"\\\\\" 2");
+                check(&v);
+            }
+        }
+    }
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "64 KiB inputs are too slow under Miri")]
+fn features_straddle_the_window_boundary() {
+    // Small windows cross boundaries in every other test; here the real size, more sparsely.
+    let features: &[&[u8]] = &[
+        b"\"",
+        b"\\\"",
+        b"\\\\\"",
+        "\u{1d11e}".as_bytes(),
+        b"\xE2\x82",
+        b"\x01",
+        b"12345",
+    ];
+    straddle_features(
+        features,
+        WINDOW_BYTES,
+        WINDOW_BYTES + 64,
+        0,
+        &[(b' ', false), (b'a', true)],
+        |v| check_windows(v, &[WINDOW_BYTES]),
+    );
+    // A character cut by the window end whose completion lies in the last, short window.
+    for extra in 1..4 {
+        let mut v = vec![b' '; WINDOW_BYTES - 1];
+        v.extend_from_slice(&"\u{1d11e}".as_bytes()[..extra + 1]);
+        check(&v);
+    }
+    // Realistic text over several windows, with and without an error late in it.
+    let big: Vec<u8> = SAMPLE
+        .iter()
+        .copied()
+        .cycle()
+        .take(3 * WINDOW_BYTES + 77)
+        .collect();
+    check(&big);
+    let mut bad = big.clone();
+    bad[2 * WINDOW_BYTES + 5] = 0xFF;
+    check(&bad);
+}
+
+#[test]
+fn exact_size_buffers() {
+    let lengths: Vec<usize> = if cfg!(miri) {
+        vec![0, 1, 63, 64, 65, 130]
+    } else {
+        (0..=130)
+            .chain([WINDOW_BYTES - 1, WINDOW_BYTES, WINDOW_BYTES + 1])
+            .collect()
+    };
+    for n in lengths {
+        let data: Vec<u8> = SAMPLE.iter().copied().cycle().take(n).collect();
+        // A boxed slice has no spare capacity: the input ends in the allocation's last byte.
+        let exact = Vec::from(data.into_boxed_slice());
+        assert_eq!(exact.capacity(), exact.len());
+        check(&exact);
+    }
+}
+
+#[test]
+fn unsupported_backends_are_refused_or_replaced() {
+    for &b in Backend::all() {
+        assert_eq!(Indexer::try_new(b).is_some(), b.is_supported(), "{b}");
+        let fallback = Indexer::new(b).backend();
+        if b.is_supported() {
+            assert_eq!(fallback, b);
+        } else {
+            assert_eq!(fallback, super::detected());
+        }
+    }
+    assert!(Backend::Scalar.is_supported());
+    assert!(Backend::supported().contains(&super::detected()));
+    assert_eq!(super::backend(), super::detected().name());
+    assert_eq!(super::detected(), super::detected());
+}
+
+#[test]
+fn names_and_forcing() {
+    for &b in Backend::all() {
+        assert_eq!(Backend::from_name(b.name()), Some(b));
+        assert_eq!(Backend::from_name(&b.name().to_uppercase()), Some(b));
+    }
+    assert_eq!(Backend::from_name("sse42"), Some(Backend::Sse42));
+    assert_eq!(Backend::from_name("avx3"), None);
+    let auto = super::choose(None).0;
+    assert_eq!(Backend::supported().first(), Some(&auto));
+    assert_eq!(super::choose(Some("")), (auto, None));
+    assert_eq!(super::choose(Some("scalar")), (Backend::Scalar, None));
+    let (b, warning) = super::choose(Some("bogus"));
+    assert_eq!(b, auto);
+    assert!(warning.is_some());
+    for &b in Backend::all() {
+        let (chosen, warning) = super::choose(Some(b.name()));
+        if b.is_supported() {
+            assert_eq!((chosen, warning), (b, None));
+        } else {
+            assert_eq!(chosen, auto);
+            assert!(warning.is_some());
+        }
+    }
+}
+
+#[test]
+fn scanner_counts_match_the_oracle_on_the_docs_corpus() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/docs");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut files = 0;
+    for entry in entries.flatten() {
+        let Ok(text) = std::fs::read(entry.path()) else {
+            continue;
+        };
+        files += 1;
+        check(&text);
+        let want = naive::index(&text).structurals.len();
+        for backend in Backend::supported() {
+            let Some(mut scanner) = super::stage1::Scanner::new(backend) else {
+                panic!("{backend} listed as supported");
+            };
+            assert_eq!(scanner.scan(&text).ok(), Some(want), "{backend}");
+            // Reuse works.
+            assert_eq!(scanner.scan(&text).ok(), Some(want), "{backend}");
+        }
+        if cfg!(miri) {
+            break;
+        }
+    }
+    assert!(files > 0);
+}
+
+#[test]
+fn scanner_reports_the_first_error() {
+    let mut scanner = super::stage1::Scanner::detected();
+    let err = scanner.scan(b"[\"a\x01\", \"\xFF\"]").err();
+    assert_eq!(
+        err.as_ref().map(|e| (e.kind(), e.offset())),
+        Some((crate::ErrorKind::ControlCharacterInString, 3))
+    );
+    let err = scanner.scan(b"[\"\xFF\", \"a\x01\"]").err();
+    assert_eq!(
+        err.as_ref().map(|e| (e.kind(), e.offset())),
+        Some((crate::ErrorKind::InvalidUtf8, 2))
+    );
+    assert_eq!(scanner.scan(b"").ok(), Some(0));
+}
+
+/// Bytes that matter to stage 1, weighted toward JSON structure and block-edge trouble.
+fn token() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        4 => Just(b"\"".to_vec()),
+        4 => Just(b"\\".to_vec()),
+        3 => prop::sample::select(b"{}[]:,".to_vec()).prop_map(|b| vec![b]),
+        3 => prop::sample::select(b" \t\n\r".to_vec()).prop_map(|b| vec![b]),
+        4 => prop::sample::select(b"abtrue0123456789-.eE".to_vec()).prop_map(|b| vec![b]),
+        1 => (0u8..0x20).prop_map(|b| vec![b]),
+        1 => Just("\u{e9}".as_bytes().to_vec()),
+        1 => Just("\u{20ac}".as_bytes().to_vec()),
+        1 => Just("\u{1d11e}".as_bytes().to_vec()),
+        1 => (0x80u8..=0xFF).prop_map(|b| vec![b]),
+        1 => prop::collection::vec(b' '..=b'~', 1..64),
+    ]
+}
+
+fn input() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(token(), 0..160).prop_map(|tokens| tokens.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: if cfg!(miri) { 8 } else { 128 },
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn random_inputs_match_the_oracle(input in input()) {
+        check(&input);
+    }
+
+    #[test]
+    fn random_valid_utf8_matches_the_oracle(text in "[\"\\\\{}\\[\\]:, a-z0-9\u{e9}\u{20ac}\u{1d11e}]{0,300}") {
+        check(text.as_bytes());
+    }
+}
