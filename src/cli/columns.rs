@@ -299,6 +299,18 @@ pub(crate) mod col {
     pub(crate) const FILE: usize = index_of("file");
     /// `callRecordId`.
     pub(crate) const CALL_RECORD_ID: usize = index_of("callRecordId");
+    /// `sessionId`.
+    pub(crate) const SESSION_ID: usize = index_of("sessionId");
+    /// `sessionStart`.
+    pub(crate) const SESSION_START: usize = index_of("sessionStart");
+    /// `sessionEnd`.
+    pub(crate) const SESSION_END: usize = index_of("sessionEnd");
+    /// `segmentId`.
+    pub(crate) const SEGMENT_ID: usize = index_of("segmentId");
+    /// `segmentStart`.
+    pub(crate) const SEGMENT_START: usize = index_of("segmentStart");
+    /// `segmentEnd`.
+    pub(crate) const SEGMENT_END: usize = index_of("segmentEnd");
     /// `modalities`.
     pub(crate) const MODALITIES: usize = index_of("modalities");
     /// `mediaLabel`.

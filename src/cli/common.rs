@@ -90,11 +90,7 @@ pub(crate) fn process(
             || e.kind() == std::io::ErrorKind::UnexpectedEof
         {
             // A corrupt or truncated gzip stream is invalid input, not an I/O failure.
-            Problem {
-                position: None,
-                message: format!("invalid gzip data: {}", files::io_message(&e)),
-                io: false,
-            }
+            Problem::invalid(format!("invalid gzip data: {}", files::io_message(&e)))
         } else {
             Problem::io(files::io_message(&e))
         };

@@ -171,7 +171,7 @@ fn fill<'a>(
             Ok(cell) => row.set(i, cell),
             Err(msg) => {
                 let path = format!("{base}/{}", c.path.replace('.', "/"));
-                stats.value_error(&path, || Problem::at(1, 1, format!("{msg} at {path}")));
+                stats.value_error(&path, || Problem::invalid(format!("{msg} at {path}")));
             }
         }
     }

@@ -96,10 +96,13 @@ fn walk_dir(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
         let path = entry.path();
+        // Linked files are followed; linked folders are not (no cycles).
         let ty = entry.file_type()?;
-        if ty.is_dir() || (ty.is_symlink() && path.is_dir()) {
+        if ty.is_dir() {
             walk_dir(&path, out)?;
-        } else if is_json_name(&entry.file_name().to_string_lossy()) {
+        } else if is_json_name(&entry.file_name().to_string_lossy())
+            && (!ty.is_symlink() || path.is_file())
+        {
             out.push(path);
         }
     }

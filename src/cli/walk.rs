@@ -111,6 +111,15 @@ impl Problem {
         }
     }
 
+    /// Invalid input without a position.
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        Problem {
+            position: None,
+            message: message.into(),
+            io: false,
+        }
+    }
+
     /// An I/O error.
     pub(crate) fn io(message: impl Into<String>) -> Self {
         Problem {
@@ -122,10 +131,6 @@ impl Problem {
 
     /// The error line for `file`: `file:line:column: message`, or `file: message`.
     pub(crate) fn line(&self, file: &str) -> String {
-        self.to_line(file)
-    }
-
-    fn to_line(&self, file: &str) -> String {
         match self.position {
             Some((l, c)) => format!("{file}:{l}:{c}: {}", self.message),
             None => format!("{file}: {}", self.message),
