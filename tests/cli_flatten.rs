@@ -109,6 +109,23 @@ fn row_count_is_stream_count_and_every_column_is_in_every_row() {
 }
 
 #[test]
+fn readme_lists_the_columns() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme
+        .find("<!-- columns:begin -->\n```text\n")
+        .expect("columns block");
+    let rest = &readme[start..];
+    let body =
+        &rest[rest.find("```text\n").unwrap() + 8..rest.find("```\n<!-- columns:end -->").unwrap()];
+    let listed: Vec<&str> = body.lines().collect();
+    assert_eq!(
+        listed,
+        columns(),
+        "README column list differs from `flatten --columns`"
+    );
+}
+
+#[test]
 fn exact_duration_nanoseconds_and_values() {
     let o = run(&[
         "flatten",
