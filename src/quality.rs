@@ -52,6 +52,9 @@
 //! | `main-video`, `video` | `video` | [`MediaKind::Video`] |
 //! | `applicationsharing-video`, `videoBasedScreenSharing`, `screenSharing` | `videoBasedScreenSharing`, `screenSharing` | [`MediaKind::VideoBasedScreenSharing`] |
 //! | `data` | `data` | none: not classified |
+//! | other labels starting with `applicationsharing` | | [`MediaKind::VideoBasedScreenSharing`] |
+//! | other labels ending in `-audio` (`transcription-audio`) | | [`MediaKind::Audio`] |
+//! | other labels ending in `-video` (`panoramic-video`) | | [`MediaKind::Video`] |
 //!
 //! A known label always wins (a `main-video` media in a session whose modalities say only
 //! `audio` is video). A missing or unknown label takes its kind from the session's modalities when
@@ -103,12 +106,17 @@ impl MediaKind {
             "screenSharing",
         ];
         let is = |names: &[&str]| names.iter().any(|n| n.eq_ignore_ascii_case(label));
+        let lower = label.to_ascii_lowercase();
         if is(&AUDIO) {
             Some(MediaKind::Audio)
         } else if is(&VIDEO) {
             Some(MediaKind::Video)
-        } else if is(&SCREEN) {
+        } else if is(&SCREEN) || lower.starts_with("applicationsharing") {
             Some(MediaKind::VideoBasedScreenSharing)
+        } else if lower.ends_with("-audio") {
+            Some(MediaKind::Audio)
+        } else if lower.ends_with("-video") {
+            Some(MediaKind::Video)
         } else {
             None
         }
@@ -762,6 +770,12 @@ mod tests {
             ),
             (Some("screenSharing"), &[], Some(VideoBasedScreenSharing)),
             (Some("data"), &["audio"], None),
+            (Some("panoramic-video"), &["audio", "video"], Some(Video)),
+            (
+                Some("transcription-audio"),
+                &["audio", "video"],
+                Some(Audio),
+            ),
             (None, &["audio"], Some(Audio)),
             (None, &["audio", "data"], Some(Audio)),
             (Some("something-new"), &["video"], Some(Video)),
