@@ -161,6 +161,74 @@ impl MediaKind {
     }
 }
 
+impl MediaKind {
+    /// The kind of a stream record's media: from its media label, else from the modalities of
+    /// its session (see the [module docs](self#media-kinds)).
+    ///
+    /// ```
+    /// use callrecords::quality::MediaKind;
+    /// let doc = br#"{"value": [{"id": "s", "modalities": ["video"], "segments": [{"media": [
+    ///     {"label": "main-video", "streams": [{"averageVideoFrameRate": 5}]}]}]}]}"#;
+    /// for event in callrecords::events(doc) {
+    ///     if let callrecords::Event::Stream(s) = event? {
+    ///         assert_eq!(MediaKind::of_stream(&s, None), Some(MediaKind::Video));
+    ///     }
+    /// }
+    /// # Ok::<(), callrecords::Error>(())
+    /// ```
+    pub fn of_stream(
+        stream: &crate::MediaStream<'_>,
+        session_modalities: Option<&crate::ModalitySet<'_>>,
+    ) -> Option<MediaKind> {
+        let label = stream.media_label.and_then(|l| l.decode().ok());
+        let modalities = session_modalities.into_iter().flat_map(|m| m.iter());
+        let names: Vec<&str> = modalities.map(|m| m.as_str()).collect();
+        MediaKind::from_label_and_modalities(label.as_deref(), names.iter().copied())
+    }
+}
+
+impl From<&crate::MediaStream<'_>> for Metrics {
+    /// The classifier's metrics of a stream record.
+    fn from(s: &crate::MediaStream<'_>) -> Metrics {
+        Metrics {
+            packet_utilization: s.packet_utilization,
+            average_round_trip_time: s.average_round_trip_time,
+            average_packet_loss_rate: s.average_packet_loss_rate,
+            average_jitter: s.average_jitter,
+            average_video_frame_loss_percentage: s.average_video_frame_loss_percentage,
+            average_video_frame_rate: s.average_video_frame_rate,
+            average_received_frame_rate: s.average_received_frame_rate,
+            post_forward_error_correction_packet_loss_rate: s
+                .post_forward_error_correction_packet_loss_rate,
+        }
+    }
+}
+
+/// Classifies a stream record: [`MediaKind::of_stream`] and [`classify`] in one step.
+///
+/// ```
+/// use callrecords::quality::{classify_stream, Class};
+/// let doc = br#"{"value": [{"id": "s", "segments": [{"media": [{"label": "main-audio",
+///     "streams": [{"packetUtilization": 709, "averageJitter": "PT0.041S"}]}]}]}]}"#;
+/// for event in callrecords::events(doc) {
+///     if let callrecords::Event::Stream(s) = event? {
+///         let c = classify_stream(&s, None);
+///         assert_eq!(c.class, Class::Poor);
+///         assert_eq!(c.reasons.to_string(), "packetUtilization=709>500;averageJitter=41ms>30ms");
+///     }
+/// }
+/// # Ok::<(), callrecords::Error>(())
+/// ```
+pub fn classify_stream(
+    stream: &crate::MediaStream<'_>,
+    session_modalities: Option<&crate::ModalitySet<'_>>,
+) -> Classification {
+    classify(
+        MediaKind::of_stream(stream, session_modalities),
+        &Metrics::from(stream),
+    )
+}
+
 /// The key metrics of one media stream, as the classifier needs them.
 ///
 /// Every field is optional, as in Graph. Field names follow the `mediaStream` properties.
@@ -747,6 +815,65 @@ mod tests {
         let c = classify(None, &audio(Some(1000), ms(900), Some(0.9), ms(90)));
         assert_eq!(c.class, Class::Unclassified);
         assert!(c.reasons.is_empty());
+    }
+
+    /// Media kinds of every stream of the docs corpus and of generated documents, from the
+    /// label and the session's modalities, against the label table.
+    #[test]
+    fn media_kinds_on_the_corpus_and_generated_documents() {
+        use crate::generate::{self, GenOptions};
+        let mut docs: Vec<Vec<u8>> = Vec::new();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/docs");
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            docs.push(std::fs::read(entry.path()).unwrap_or_default());
+        }
+        for (seed, shape) in [
+            (1, generate::Shape::Sessions),
+            (2, generate::Shape::CallRecord),
+        ] {
+            docs.push(generate::to_vec(&GenOptions {
+                seed,
+                target_bytes: 512 << 10,
+                compact: false,
+                shape,
+            }));
+        }
+        let mut seen = std::collections::BTreeMap::new();
+        for doc in &docs {
+            let mut modalities = None;
+            for event in crate::events(doc) {
+                match event {
+                    Ok(crate::Event::Session(s)) => modalities = s.modalities,
+                    Ok(crate::Event::Stream(t)) => {
+                        let label = t
+                            .media_label
+                            .map(|l| String::from_utf8_lossy(l.raw()).into_owned());
+                        let kind = MediaKind::of_stream(&t, modalities.as_ref());
+                        let want = match label.as_deref() {
+                            Some("main-audio" | "transcription-audio") => Some(MediaKind::Audio),
+                            Some("main-video" | "panoramic-video") => Some(MediaKind::Video),
+                            Some("applicationsharing-video") => {
+                                Some(MediaKind::VideoBasedScreenSharing)
+                            }
+                            Some("data") => None,
+                            _ => kind, // unlisted labels: decided by the modalities
+                        };
+                        assert_eq!(kind, want, "{label:?}");
+                        *seen.entry(label).or_insert(0u32) += 1;
+                        let c = classify_stream(&t, modalities.as_ref());
+                        assert_eq!(c, classify(kind, &Metrics::from(&t)));
+                    }
+                    Ok(_) => {}
+                    Err(_) => break,
+                }
+            }
+        }
+        for label in ["main-audio", "main-video", "applicationsharing-video"] {
+            assert!(
+                seen.contains_key(&Some(label.to_string())),
+                "no {label} stream: {seen:?}"
+            );
+        }
     }
 
     #[test]

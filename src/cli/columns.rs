@@ -46,6 +46,7 @@ pub(crate) struct Column {
     /// The column name in the output.
     pub(crate) name: &'static str,
     /// The property path, dot-separated, relative to the record of `level`.
+    #[cfg_attr(not(test), allow(dead_code))] // reason: read by the reference walker in tests
     pub(crate) path: &'static str,
     /// Its type.
     pub(crate) kind: Kind,

@@ -8,9 +8,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicU64;
 
-use super::fallback;
+use super::events;
 use super::files::{self, Input};
-use super::walk::{DocStats, Problem, Shape, StreamRow, WalkOptions};
+use std::io::Read;
+
+use super::walk::{DocStats, Problem, Shape, Sink, WalkOptions};
 
 /// Exit code: every input was fine.
 pub(crate) const EXIT_OK: u8 = 0;
@@ -75,24 +77,26 @@ impl FileOutcome {
     }
 }
 
-/// Reads and walks one input, calling `consumer` for each stream row.
+/// Reads one input (gzip decompressed on the fly) and walks it with the event iterator, giving
+/// each stream row to `sink`.
 pub(crate) fn process(
     input: &Input,
     options: WalkOptions,
     counter: &AtomicU64,
-    consumer: &mut dyn FnMut(&StreamRow<'_, '_>) -> std::io::Result<()>,
+    sink: &mut dyn Sink,
 ) -> FileOutcome {
     let name = input.name();
-    let mut buf = Vec::new();
-    if let Err(e) = files::read_all(input, counter, &mut buf) {
-        let problem = if e.kind() == std::io::ErrorKind::InvalidInput
-            || e.kind() == std::io::ErrorKind::InvalidData
-            || e.kind() == std::io::ErrorKind::UnexpectedEof
-        {
+    let mut whole = Vec::new();
+    let read = files::open(input, counter).and_then(|mut r| r.read_to_end(&mut whole));
+    if let Err(e) = read {
+        let problem = match e.kind() {
             // A corrupt or truncated gzip stream is invalid input, not an I/O failure.
-            Problem::invalid(format!("invalid gzip data: {}", files::io_message(&e)))
-        } else {
-            Problem::io(files::io_message(&e))
+            std::io::ErrorKind::InvalidData
+            | std::io::ErrorKind::InvalidInput
+            | std::io::ErrorKind::UnexpectedEof => {
+                Problem::invalid(format!("invalid gzip data: {}", files::io_message(&e)))
+            }
+            _ => Problem::io(files::io_message(&e)),
         };
         return FileOutcome {
             name,
@@ -101,20 +105,17 @@ pub(crate) fn process(
             problem: Some(problem),
         };
     }
-    let bytes = buf.len() as u64;
-    match fallback::walk(&name, &buf, options, consumer) {
-        Ok(stats) => FileOutcome {
-            name,
-            bytes,
-            stats: Some(stats),
-            problem: None,
-        },
-        Err(problem) => FileOutcome {
-            name,
-            bytes,
-            stats: None,
-            problem: Some(problem),
-        },
+    let bytes = whole.len() as u64;
+    let result = events::walk_slice(&name, &whole, options, &mut |s| sink.row(s));
+    let (stats, problem) = match result {
+        Ok(stats) => (Some(stats), None),
+        Err(problem) => (None, Some(problem)),
+    };
+    FileOutcome {
+        name,
+        bytes,
+        stats,
+        problem,
     }
 }
 

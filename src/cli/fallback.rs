@@ -38,28 +38,47 @@ pub(crate) fn walk<'a>(
         Value::Object(top) => top,
         _ => return other_shape(stats, options),
     };
-    let (sessions, sessions_key) = if let Some(Value::Array(v)) = top.get("value") {
-        stats.shape = Shape::SessionsPage;
-        (Some(v), "value")
+    let context = match top.get("@odata.context") {
+        Some(Value::String(c)) => Some(c.as_str()),
+        _ => None,
+    };
+    let is_list = context.is_some_and(|c| {
+        c.contains("communications/callRecords")
+            && !c.contains("/sessions")
+            && !c.contains("$entity")
+            && !c.contains("callRecords('")
+    });
+    // (the callRecord object, if any; its sessions; their JSON path prefix)
+    let mut records: Vec<(Option<&Map<String, Value>>, Option<&Vec<Value>>, String)> = Vec::new();
+    if let Some(Value::Array(v)) = top.get("value") {
+        if is_list {
+            stats.shape = Shape::CallRecordsPage;
+            for (i, r) in v.iter().enumerate() {
+                if let Value::Object(r) = r {
+                    let sessions = match r.get("sessions") {
+                        Some(Value::Array(s)) => Some(s),
+                        _ => None,
+                    };
+                    records.push((Some(r), sessions, format!("/value/{i}/sessions")));
+                }
+            }
+        } else {
+            stats.shape = Shape::SessionsPage;
+            records.push((None, Some(v), "/value".to_string()));
+        }
     } else if top.contains_key("sessions")
         || (top.contains_key("id") && (top.contains_key("modalities") || top.contains_key("type")))
     {
         stats.shape = Shape::CallRecord;
-        match top.get("sessions") {
-            Some(Value::Array(v)) => (Some(v), "sessions"),
-            _ => (None, "sessions"),
-        }
+        let sessions = match top.get("sessions") {
+            Some(Value::Array(v)) => Some(v),
+            _ => None,
+        };
+        records.push((Some(top), sessions, "/sessions".to_string()));
     } else {
         return other_shape(stats, options);
-    };
-    let context_id = match top.get("@odata.context") {
-        Some(Value::String(c)) => call_record_id_from_context(c),
-        _ => None,
-    };
-    stats.call_record_id = match (stats.shape, top.get("id")) {
-        (Shape::CallRecord, Some(Value::String(id))) => Some(id.clone()),
-        _ => context_id.map(str::to_string),
-    };
+    }
+    let context_id = context.and_then(call_record_id_from_context);
     stats.next_links = top
         .keys()
         .filter(|k| k.ends_with("@odata.nextLink"))
@@ -67,39 +86,53 @@ pub(crate) fn walk<'a>(
 
     let mut row = Row::new();
     row.set(col::FILE, Cell::Str(Cow::Owned(file.to_string())));
-    if let Some(id) = &stats.call_record_id {
-        row.set(col::CALL_RECORD_ID, Cell::Str(Cow::Owned(id.clone())));
-    }
     let mut io_result = Ok(());
     let mut emit = |row: &mut Row<'_>| {
         if io_result.is_ok() {
             io_result = finish_stream(row, consumer);
         }
     };
-    for (si, session) in sessions.into_iter().flatten().enumerate() {
-        let Value::Object(session) = session else {
-            continue;
+    for (record, sessions, prefix) in records {
+        let id = match record.and_then(|r| r.get("id")) {
+            Some(Value::String(id)) => Some(id.as_str()),
+            _ if stats.shape == Shape::CallRecordsPage => None,
+            _ => context_id,
         };
-        stats.sessions += 1;
-        let spath = format!("/{sessions_key}/{si}");
-        row.clear_from(Level::Session);
-        fill(&mut row, Level::Session, session, &spath, &mut stats);
-        for (gi, segment) in array(session, "segments").enumerate() {
-            stats.segments += 1;
-            let gpath = format!("{spath}/segments/{gi}");
-            row.clear_from(Level::Segment);
-            fill(&mut row, Level::Segment, segment, &gpath, &mut stats);
-            for (mi, media) in array(segment, "media").enumerate() {
-                stats.media += 1;
-                let mpath = format!("{gpath}/media/{mi}");
-                row.clear_from(Level::Media);
-                fill(&mut row, Level::Media, media, &mpath, &mut stats);
-                for (ti, stream) in array(media, "streams").enumerate() {
-                    stats.streams += 1;
-                    let tpath = format!("{mpath}/streams/{ti}");
-                    row.clear_from(Level::Stream);
-                    fill(&mut row, Level::Stream, stream, &tpath, &mut stats);
-                    emit(&mut row);
+        if record.is_some() {
+            stats.call_records += 1;
+        }
+        if let Some(id) = id {
+            stats.call_record_ids.insert(id.to_string());
+        }
+        row.set(
+            col::CALL_RECORD_ID,
+            id.map_or(Cell::Null, |id| Cell::Str(Cow::Owned(id.to_string()))),
+        );
+        for (si, session) in sessions.into_iter().flatten().enumerate() {
+            let Value::Object(session) = session else {
+                continue;
+            };
+            stats.sessions += 1;
+            let spath = format!("{prefix}/{si}");
+            row.clear_from(Level::Session);
+            fill(&mut row, Level::Session, session, &spath, &mut stats);
+            for (gi, segment) in array(session, "segments").enumerate() {
+                stats.segments += 1;
+                let gpath = format!("{spath}/segments/{gi}");
+                row.clear_from(Level::Segment);
+                fill(&mut row, Level::Segment, segment, &gpath, &mut stats);
+                for (mi, media) in array(segment, "media").enumerate() {
+                    stats.media += 1;
+                    let mpath = format!("{gpath}/media/{mi}");
+                    row.clear_from(Level::Media);
+                    fill(&mut row, Level::Media, media, &mpath, &mut stats);
+                    for (ti, stream) in array(media, "streams").enumerate() {
+                        stats.streams += 1;
+                        let tpath = format!("{mpath}/streams/{ti}");
+                        row.clear_from(Level::Stream);
+                        fill(&mut row, Level::Stream, stream, &tpath, &mut stats);
+                        emit(&mut row);
+                    }
                 }
             }
         }

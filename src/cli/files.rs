@@ -154,18 +154,6 @@ pub(crate) fn open<'c>(input: &Input, counter: &'c AtomicU64) -> io::Result<Box<
     }
 }
 
-/// Reads a whole input into `buf` (cleared first).
-pub(crate) fn read_all(input: &Input, counter: &AtomicU64, buf: &mut Vec<u8>) -> io::Result<()> {
-    buf.clear();
-    if let Input::File(p) = input {
-        if let Ok(m) = fs::metadata(p) {
-            buf.reserve(m.len() as usize);
-        }
-    }
-    open(input, counter)?.read_to_end(buf)?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

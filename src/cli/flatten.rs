@@ -9,7 +9,7 @@ use super::columns::COLUMNS;
 use super::common::{discover, exit, process, total_size, InputArgs, EXIT_USAGE_OR_IO};
 use super::row::{CsvRowWriter, NdjsonWriter};
 use super::run::{self, run_ordered, Progress};
-use super::walk::WalkOptions;
+use super::walk::{Sink, StreamRow, WalkOptions};
 
 /// Output format of `flatten`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -57,6 +57,37 @@ fn long_help() -> String {
     )
 }
 
+/// Where a worker writes one file's rows: a buffer, written out in input order.
+enum RowSink<'w> {
+    Ndjson(&'w NdjsonWriter, Vec<u8>),
+    Csv(Box<CsvRowWriter<Vec<u8>>>),
+}
+
+impl RowSink<'_> {
+    fn into_bytes(self) -> Vec<u8> {
+        match self {
+            RowSink::Ndjson(_, buf) => buf,
+            RowSink::Csv(w) => w.into_inner().unwrap_or_default(),
+        }
+    }
+}
+
+impl Sink for RowSink<'_> {
+    fn row(&mut self, s: &StreamRow<'_, '_>) -> io::Result<()> {
+        match self {
+            RowSink::Ndjson(w, buf) => w.write_row(buf, s.row),
+            RowSink::Csv(w) => w.write_row(s.row),
+        }
+    }
+
+    fn restart(&mut self) {
+        match self {
+            RowSink::Ndjson(_, buf) => buf.clear(),
+            RowSink::Csv(w) => **w = CsvRowWriter::new(Vec::new()),
+        }
+    }
+}
+
 /// Runs `flatten`.
 pub(crate) fn run(args: &FlattenArgs) -> ExitCode {
     if args.columns {
@@ -102,21 +133,12 @@ pub(crate) fn run(args: &FlattenArgs) -> ExitCode {
             run::jobs(args.input.jobs),
             |i| {
                 let input = &inputs[i];
-                match args.format {
-                    Format::Ndjson => {
-                        let mut buf = Vec::new();
-                        let outcome = process(input, options, &progress.bytes, &mut |s| {
-                            ndjson.write_row(&mut buf, s.row)
-                        });
-                        (buf, outcome)
-                    }
-                    Format::Csv => {
-                        let mut w = CsvRowWriter::new(Vec::new());
-                        let outcome =
-                            process(input, options, &progress.bytes, &mut |s| w.write_row(s.row));
-                        (w.into_inner().unwrap_or_default(), outcome)
-                    }
-                }
+                let mut sink = match args.format {
+                    Format::Ndjson => RowSink::Ndjson(&ndjson, Vec::new()),
+                    Format::Csv => RowSink::Csv(Box::new(CsvRowWriter::new(Vec::new()))),
+                };
+                let outcome = process(input, options, &progress.bytes, &mut sink);
+                (sink.into_bytes(), outcome)
             },
             |_, (buf, outcome)| {
                 outcome.report(!quiet);

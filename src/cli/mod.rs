@@ -2,6 +2,8 @@
 
 pub(crate) mod columns;
 pub(crate) mod common;
+pub(crate) mod events;
+#[cfg(test)]
 pub(crate) mod fallback;
 pub(crate) mod files;
 pub(crate) mod flatten;
@@ -9,6 +11,7 @@ pub(crate) mod generate;
 pub(crate) mod input;
 pub(crate) mod row;
 pub(crate) mod run;
+pub(crate) mod strict;
 pub(crate) mod summary;
 pub(crate) mod validate;
 pub(crate) mod walk;

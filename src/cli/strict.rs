@@ -23,7 +23,11 @@ pub(crate) struct Checked {
 
 /// Runs the event iterator over `bytes`: strict mode fails on value errors and on a document that
 /// is not a callRecords shape; `report_unknown` collects undeclared keys.
+///
+/// With neither, only the shape is needed: the walk stops at the first event (the page info of a
+/// callRecords document; a document of another shape yields none).
 pub(crate) fn check(bytes: &[u8], strict: bool, report_unknown: bool) -> Checked {
+    let full = strict || report_unknown;
     let options = Options::default()
         .strict(strict)
         .report_undeclared(report_unknown);
@@ -48,6 +52,9 @@ pub(crate) fn check(bytes: &[u8], strict: bool, report_unknown: bool) -> Checked
         let errors = match &event {
             Event::Page(p) => {
                 out.not_call_records = p.shape == Shape::Other;
+                if !full {
+                    return out;
+                }
                 None
             }
             Event::CallRecord(r) => Some(r.errors),
@@ -56,20 +63,33 @@ pub(crate) fn check(bytes: &[u8], strict: bool, report_unknown: bool) -> Checked
             Event::Media(m) => Some(m.errors),
             Event::Stream(t) => Some(t.errors),
             Event::Undeclared(u) => {
-                *out.undeclared.entry(generalise(&u.to_string())).or_insert(0) += 1;
+                *out.undeclared
+                    .entry(generalise(&u.to_string()))
+                    .or_insert(0) += 1;
                 None
             }
             Event::Annotation(_) => None,
         };
         for e in errors.iter().flat_map(|errors| errors.iter()) {
-            *out.value_errors.entry(generalise(&e.to_string())).or_insert(0) += 1;
+            *out.value_errors
+                .entry(generalise(&e.to_string()))
+                .or_insert(0) += 1;
         }
     }
-    if strict && out.not_call_records {
+    if strict && out.not_call_records && out.failure.is_none() {
         out.failure = Some(
             "1:1: valid JSON, but not a callRecords sessions page or callRecord document"
                 .to_string(),
         );
     }
     out
+}
+
+impl Checked {
+    /// The `--report-unknown` lines: `  undeclared PATH (N)`, by path.
+    pub(crate) fn undeclared_lines(&self) -> impl Iterator<Item = String> + '_ {
+        self.undeclared
+            .iter()
+            .map(|(path, n)| format!("  undeclared {path} ({n})"))
+    }
 }

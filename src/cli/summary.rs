@@ -16,7 +16,7 @@ use super::columns::col;
 use super::common::{discover, exit, process, total_size, InputArgs, EXIT_USAGE_OR_IO};
 use super::row::Cell;
 use super::run::{self, run_ordered, Progress};
-use super::walk::{DocStats, Shape, StreamRow, WalkOptions};
+use super::walk::{DocStats, Shape, Sink, StreamRow, WalkOptions};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -65,7 +65,7 @@ struct Totals {
     files_failed: u64,
     not_call_records: u64,
     bytes: u64,
-    call_record_documents: u64,
+    call_record_headers: u64,
     call_record_ids: BTreeSet<String>,
     sessions: u64,
     segments: u64,
@@ -121,12 +121,9 @@ impl Totals {
         if stats.shape == Shape::Other {
             self.not_call_records += 1;
         }
-        if stats.shape == Shape::CallRecord {
-            self.call_record_documents += 1;
-        }
-        if let Some(id) = &stats.call_record_id {
-            self.call_record_ids.insert(id.clone());
-        }
+        self.call_record_headers += stats.call_records;
+        self.call_record_ids
+            .extend(stats.call_record_ids.iter().cloned());
         self.sessions += stats.sessions;
         self.segments += stats.segments;
         self.media += stats.media;
@@ -145,7 +142,7 @@ impl Totals {
         self.files_failed += other.files_failed;
         self.not_call_records += other.not_call_records;
         self.bytes += other.bytes;
-        self.call_record_documents += other.call_record_documents;
+        self.call_record_headers += other.call_record_headers;
         self.call_record_ids.extend(other.call_record_ids);
         self.sessions += other.sessions;
         self.segments += other.segments;
@@ -169,6 +166,17 @@ impl Totals {
             *self.value_errors.entry(k).or_insert(0) += v;
         }
         self.next_links += other.next_links;
+    }
+}
+
+impl Sink for Totals {
+    fn row(&mut self, s: &StreamRow<'_, '_>) -> io::Result<()> {
+        self.add_stream(s);
+        Ok(())
+    }
+
+    fn restart(&mut self) {
+        *self = Totals::default();
     }
 }
 
@@ -201,10 +209,7 @@ pub(crate) fn run(args: &SummaryArgs) -> ExitCode {
         run::jobs(args.input.jobs),
         |i| {
             let mut t = Totals::default();
-            let outcome = process(&inputs[i], options, &progress.bytes, &mut |s| {
-                t.add_stream(s);
-                Ok(())
-            });
+            let outcome = process(&inputs[i], options, &progress.bytes, &mut t);
             t.files = 1;
             t.bytes = outcome.bytes;
             match &outcome.stats {
@@ -307,7 +312,7 @@ fn json_report(t: &Totals, elapsed: f64) -> String {
         "elapsedSeconds": elapsed,
         "megabytesPerSecond": mb_per_s(t.bytes, elapsed),
         "callRecords": t.call_record_ids.len(),
-        "callRecordDocuments": t.call_record_documents,
+        "callRecordHeaders": t.call_record_headers,
         "sessions": t.sessions,
         "segments": t.segments,
         "media": t.media,
@@ -350,9 +355,9 @@ fn table_report(t: &Totals, elapsed: f64) -> String {
     let _ = writeln!(s);
     let _ = writeln!(
         s,
-        "call records {:>12}   (distinct ids; {} callRecord documents)",
+        "call records {:>12}   (distinct ids; {} with a callRecord header)",
         t.call_record_ids.len(),
-        t.call_record_documents
+        t.call_record_headers
     );
     for (name, n) in [
         ("sessions", t.sessions),
