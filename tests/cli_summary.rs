@@ -162,3 +162,97 @@ fn same_numbers_for_any_jobs_on_8_copies_of_16_mib() {
         t1.as_secs_f64() / t2.as_secs_f64()
     );
 }
+
+// ---- `validate` extensions: --strict and --report-unknown ----
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = root().join("target/cli-tests").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const PAGE_WITH_BAD_DURATION_AND_UNKNOWN_KEY: &str = r#"{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#communications/callRecords('abc')/sessions",
+  "value": [{
+    "id": "s1",
+    "fooBar": 1,
+    "segments": [{"id": "g1", "media": [{"label": "main-audio", "streams": [
+      {"streamDirection": "callerToCallee", "averageJitter": "PT1Y"}
+    ]}]}]
+  }]
+}
+"#;
+
+#[test]
+fn validate_strict_fails_on_value_errors_and_other_shapes() {
+    let dir = scratch("validate-strict");
+    let bad = dir.join("bad-duration.json");
+    std::fs::write(&bad, PAGE_WITH_BAD_DURATION_AND_UNKNOWN_KEY).unwrap();
+    let other = dir.join("other.json");
+    std::fs::write(&other, "[1, 2, 3]\n").unwrap();
+    let (bad, other) = (bad.display().to_string(), other.display().to_string());
+
+    // Lenient: any valid JSON passes; the other shape is noted on stderr.
+    let o = run(&["validate", &bad, &other]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(&format!("{other}: note: valid JSON, but not a callRecords")),
+        "{err}"
+    );
+
+    // Strict: the bad duration fails with its position and path; the other shape fails too.
+    let o = run(&["validate", "--strict", &bad]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.starts_with(&format!("{bad}:7:63: invalid value")), "{out}");
+    assert!(out.contains("averageJitter"), "{out}");
+    let o = run(&["validate", "--strict", &other]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.starts_with(&format!("{other}:1:1:")), "{out}");
+
+    // The docs corpus: lenient passes; strict fails only on the two resource templates.
+    assert_eq!(run(&["validate", "-q", "corpus/"]).status.code(), Some(0));
+    let o = run(&["validate", "-q", "--strict", "corpus/"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let failed: Vec<&str> = out.lines().filter(|l| l.starts_with("corpus/")).collect();
+    assert_eq!(failed.len(), 2, "{out}");
+    assert!(failed.iter().all(|l| l.contains("_jsonrep.json:")), "{out}");
+}
+
+#[test]
+fn validate_report_unknown_lists_undeclared_keys() {
+    let dir = scratch("validate-unknown");
+    let f = dir.join("page.json");
+    std::fs::write(&f, PAGE_WITH_BAD_DURATION_AND_UNKNOWN_KEY).unwrap();
+    let o = run(&["validate", "--report-unknown", &f.display().to_string()]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("  undeclared /value/*/fooBar (1)"), "{out}");
+}
+
+#[test]
+fn summary_reports_value_errors_and_undeclared_keys_by_path() {
+    let dir = scratch("summary-drift");
+    std::fs::write(
+        dir.join("page.json"),
+        PAGE_WITH_BAD_DURATION_AND_UNKNOWN_KEY,
+    )
+    .unwrap();
+    let v = summary_json(&[&dir.display().to_string()]);
+    assert_eq!(v["streams"], 1);
+    assert_eq!(v["undeclaredKeys"]["/value/*/fooBar"], 1, "{v}");
+    assert_eq!(
+        v["valueErrors"]["/value/*/segments/*/media/*/streams/*/averageJitter"], 1,
+        "{v}"
+    );
+    assert_eq!(v["callRecords"], 1);
+}
