@@ -211,7 +211,10 @@ fn validate_strict_fails_on_value_errors_and_other_shapes() {
     let o = run(&["validate", "--strict", &bad]);
     assert_eq!(o.status.code(), Some(1));
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.starts_with(&format!("{bad}:7:63: invalid value")), "{out}");
+    assert!(
+        out.starts_with(&format!("{bad}:7:63: invalid value")),
+        "{out}"
+    );
     assert!(out.contains("averageJitter"), "{out}");
     let o = run(&["validate", "--strict", &other]);
     assert_eq!(o.status.code(), Some(1));

@@ -15,6 +15,13 @@ use super::walk::{
     call_record_id_from_context, finish_stream, DocStats, Problem, Shape, StreamRow, WalkOptions,
 };
 
+/// A call record to walk: its object (if any), its sessions, and their JSON path prefix.
+type Record<'v> = (
+    Option<&'v Map<String, Value>>,
+    Option<&'v Vec<Value>>,
+    String,
+);
+
 /// Walks one whole document, calling `consumer` for every stream row.
 ///
 /// Returns the document's stats, or the problem that made it invalid (a syntax error, or with
@@ -48,8 +55,7 @@ pub(crate) fn walk<'a>(
             && !c.contains("$entity")
             && !c.contains("callRecords('")
     });
-    // (the callRecord object, if any; its sessions; their JSON path prefix)
-    let mut records: Vec<(Option<&Map<String, Value>>, Option<&Vec<Value>>, String)> = Vec::new();
+    let mut records: Vec<Record<'_>> = Vec::new();
     if let Some(Value::Array(v)) = top.get("value") {
         if is_list {
             stats.shape = Shape::CallRecordsPage;
