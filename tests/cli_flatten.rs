@@ -365,3 +365,43 @@ fn output_file_and_help_lists_columns() {
         assert!(help.contains(&c), "--help lacks {c}");
     }
 }
+
+#[test]
+fn call_record_ids_of_list_pages_and_late_ids() {
+    let dir = scratch("record-ids");
+    // A callRecords list page: each record gives its own id to its rows.
+    std::fs::write(
+        dir.join("a-list.json"),
+        r#"{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#communications/callRecords",
+  "value": [
+    {"id": "r1", "sessions": [{"id": "s1", "segments": [{"id": "g1", "media": [
+        {"label": "main-audio", "streams": [{"streamId": "a"}]}]}]}]},
+    {"id": "r2", "sessions": [{"id": "s2", "segments": [{"id": "g2", "media": [
+        {"label": "main-video", "streams": [{"streamId": "b"}]}]}]}]}
+  ]}"#,
+    )
+    .unwrap();
+    // A callRecord document whose id follows its sessions: the rows still carry it.
+    std::fs::write(
+        dir.join("b-late.json"),
+        r#"{"sessions": [{"id": "s3", "segments": [{"id": "g3", "media": [
+        {"label": "main-audio", "streams": [{"streamId": "c"}]}]}]}],
+  "id": "late", "modalities": ["audio"],
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#communications/callRecords/$entity"}"#,
+    )
+    .unwrap();
+    let o = run(&["flatten", &s(&dir)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rows = rows(&stdout(&o));
+    let ids: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["streamId"].as_str().unwrap(),
+                r["callRecordId"].as_str().unwrap_or("null"),
+            )
+        })
+        .collect();
+    assert_eq!(ids, [("a", "r1"), ("b", "r2"), ("c", "late")]);
+    assert_eq!(rows[1]["quality"], "unclassified");
+}
