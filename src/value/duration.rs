@@ -447,7 +447,7 @@ impl fmt::Display for Duration {
 pub(super) fn write_fraction(f: &mut fmt::Formatter<'_>, nanos: u32) -> fmt::Result {
     let mut n = nanos;
     let mut width = 9usize;
-    while n % 10 == 0 && width > 1 {
+    while n.is_multiple_of(10) && width > 1 {
         n /= 10;
         width -= 1;
     }
