@@ -60,6 +60,7 @@
 mod arch;
 mod error;
 pub mod generate;
+pub mod quality;
 pub mod tokenizer;
 pub mod value;
 

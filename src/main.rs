@@ -31,6 +31,10 @@ enum Command {
     /// Generate a large, realistic callRecords payload (deterministic for a seed).
     #[command(after_help = cli::generate::EXAMPLES)]
     Gen(cli::generate::Args),
+    /// One row per media stream (session, segment, media, stream, quality) as NDJSON or CSV.
+    Flatten(cli::flatten::FlattenArgs),
+    /// Counts, stream quality and audio metric percentiles over files and folders.
+    Summary(cli::summary::SummaryArgs),
 }
 
 fn main() -> ExitCode {
@@ -38,5 +42,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Validate(args) => cli::validate::run(&args),
         Command::Gen(args) => cli::generate::run(&args),
+        Command::Flatten(args) => cli::flatten::run(&args),
+        Command::Summary(args) => cli::summary::run(&args),
     }
 }

@@ -1,14 +1,28 @@
 //! Subcommands of the `callrecords` tool, and helpers they share.
 
+pub(crate) mod columns;
+pub(crate) mod common;
+pub(crate) mod events;
+#[cfg(test)]
+pub(crate) mod fallback;
+pub(crate) mod files;
+pub(crate) mod flatten;
 pub(crate) mod generate;
 pub(crate) mod input;
+pub(crate) mod row;
+pub(crate) mod run;
+pub(crate) mod strict;
+pub(crate) mod summary;
 pub(crate) mod validate;
+pub(crate) mod walk;
 
 use std::process::ExitCode;
 
 /// Examples shown after `callrecords --help`.
 pub(crate) const EXAMPLES: &str = "\
 Examples:
+  callrecords summary corpus/                  counts, stream quality and percentiles
+  callrecords flatten corpus/ > streams.ndjson one row per media stream (--format csv)
   callrecords validate corpus/                 validate every *.json and *.json.gz under corpus/
   callrecords validate a.json b.json.gz        validate files
   curl -s URL | callrecords validate -         validate stdin (gzip is detected)

@@ -16,8 +16,13 @@ Prints `ok PATH` for each valid file, or `PATH:LINE:COLUMN: message` and the off
 caret for each invalid one. Folders are walked for *.json and *.json.gz; `-` reads stdin.
 The bytes validated and the throughput go to stderr.
 
+With --strict, value errors (a bad duration, an out-of-range integer, the wrong JSON type for a
+known field) and valid JSON that is not a callRecords shape fail too; without it, such a document
+passes and is noted on stderr. --report-unknown lists undeclared keys by path under each file.
+
 Examples:
   callrecords validate corpus/
+  callrecords validate --strict --report-unknown corpus/
   callrecords validate target/gen-64m.json
   zcat big.json.gz | callrecords validate -
 
@@ -32,6 +37,13 @@ pub(crate) struct Args {
     /// Print only invalid files and errors (no `ok` lines).
     #[arg(short, long)]
     quiet: bool,
+    /// Also fail on value errors (bad duration, out-of-range integer, wrong type for a known
+    /// field) and on valid JSON that is not a callRecords sessions page or callRecord document.
+    #[arg(long)]
+    strict: bool,
+    /// List undeclared keys (schema drift) by path under each file.
+    #[arg(long)]
+    report_unknown: bool,
 }
 
 /// The outcome of checking one document.
@@ -82,7 +94,18 @@ pub(crate) fn run(args: &Args) -> ExitCode {
             }
         };
         let start = Instant::now();
-        let outcome = check(&bytes);
+        let mut outcome = check(&bytes);
+        // The callRecords checks: `--strict`, `--report-unknown`, and the note for other shapes.
+        let mut undeclared = Vec::new();
+        if matches!(outcome, Outcome::Valid) {
+            let checked = super::strict::check(&bytes, args.strict, args.report_unknown);
+            if let Some(failure) = checked.failure.clone() {
+                outcome = Outcome::Invalid(failure);
+            } else if checked.not_call_records {
+                eprintln!("callrecords: {name}: note: valid JSON, but not a callRecords sessions page or callRecord document");
+            }
+            undeclared.extend(checked.undeclared_lines());
+        }
         busy += start.elapsed();
         bytes_total += bytes.len() as u64;
         files += 1;
@@ -96,6 +119,8 @@ pub(crate) fn run(args: &Args) -> ExitCode {
                 writeln!(out, "{name}:{message}")
             }
         };
+        let written =
+            written.and_then(|()| undeclared.iter().try_for_each(|l| writeln!(out, "{l}")));
         if let Err(e) = written {
             if e.kind() == io::ErrorKind::BrokenPipe {
                 return exit(code);

@@ -1,0 +1,145 @@
+//! Plumbing shared by `flatten`, `summary` and `validate --strict`: input discovery, parallel
+//! per-file processing in input order, progress, error lines and exit codes.
+//!
+//! `main.rs` owns argument parsing for the whole tool; it embeds the argument structs defined here
+//! and calls [`flatten::run`] and [`summary::run`].
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::AtomicU64;
+
+use super::events;
+use super::files::{self, Input};
+use std::io::Read;
+
+use super::walk::{DocStats, Problem, Shape, Sink, WalkOptions};
+
+/// Exit code: every input was fine.
+pub(crate) const EXIT_OK: u8 = 0;
+/// Exit code: at least one input was invalid (not JSON, truncated, or failing `--strict`).
+pub(crate) const EXIT_INVALID: u8 = 1;
+/// Exit code: a usage or I/O error (missing file, folder without JSON, unreadable input).
+pub(crate) const EXIT_USAGE_OR_IO: u8 = 2;
+
+/// Arguments shared by the commands that read call records.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct InputArgs {
+    /// Files, folders (walked for *.json and *.json.gz, in sorted order) or `-` for stdin.
+    #[arg(value_name = "PATH")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Files parsed in parallel (default: all cores). Output keeps the input order.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub(crate) jobs: Option<usize>,
+    /// No progress bar and no notes on stderr (errors are still reported).
+    #[arg(short, long)]
+    pub(crate) quiet: bool,
+    /// Stop at the first bad file instead of carrying on with the others.
+    #[arg(long)]
+    pub(crate) fail_fast: bool,
+}
+
+/// What processing one file gave.
+pub(crate) struct FileOutcome {
+    /// The file's name as shown.
+    pub(crate) name: String,
+    /// Document bytes parsed (after gzip decompression).
+    pub(crate) bytes: u64,
+    /// The stats, when the file was read and parsed.
+    pub(crate) stats: Option<DocStats>,
+    /// Why the file failed, if it did.
+    pub(crate) problem: Option<Problem>,
+}
+
+impl FileOutcome {
+    /// This file's contribution to the exit code.
+    pub(crate) fn exit_code(&self) -> u8 {
+        match &self.problem {
+            None => EXIT_OK,
+            Some(p) if p.io => EXIT_USAGE_OR_IO,
+            Some(_) => EXIT_INVALID,
+        }
+    }
+
+    /// Prints the error line, and with `notes` a note for a document that is not call records.
+    pub(crate) fn report(&self, notes: bool) {
+        if let Some(p) = &self.problem {
+            eprintln!("{}", p.line(&self.name));
+        } else if notes {
+            if let Some(s) = &self.stats {
+                if s.shape == Shape::Other {
+                    eprintln!(
+                        "{}: note: valid JSON, but not a callRecords sessions page or callRecord document",
+                        self.name
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Reads one input (gzip decompressed on the fly) and walks it with the event iterator, giving
+/// each stream row to `sink`.
+pub(crate) fn process(
+    input: &Input,
+    options: WalkOptions,
+    counter: &AtomicU64,
+    sink: &mut dyn Sink,
+) -> FileOutcome {
+    let name = input.name();
+    let mut whole = Vec::new();
+    let read = files::open(input, counter).and_then(|mut r| r.read_to_end(&mut whole));
+    if let Err(e) = read {
+        let problem = match e.kind() {
+            // A corrupt or truncated gzip stream is invalid input, not an I/O failure.
+            std::io::ErrorKind::InvalidData
+            | std::io::ErrorKind::InvalidInput
+            | std::io::ErrorKind::UnexpectedEof => {
+                Problem::invalid(format!("invalid gzip data: {}", files::io_message(&e)))
+            }
+            _ => Problem::io(files::io_message(&e)),
+        };
+        return FileOutcome {
+            name,
+            bytes: 0,
+            stats: None,
+            problem: Some(problem),
+        };
+    }
+    let bytes = whole.len() as u64;
+    let result = events::walk_slice(&name, &whole, options, &mut |s| sink.row(s));
+    let (stats, problem) = match result {
+        Ok(stats) => (Some(stats), None),
+        Err(problem) => (None, Some(problem)),
+    };
+    FileOutcome {
+        name,
+        bytes,
+        stats,
+        problem,
+    }
+}
+
+/// Expands the inputs, printing one line per discovery error. Returns the inputs and the exit
+/// code so far.
+pub(crate) fn discover(args: &InputArgs) -> (Vec<Input>, u8) {
+    let (inputs, errors) = files::discover(&args.paths);
+    for e in &errors {
+        eprintln!("{}: {}", e.path, e.message);
+    }
+    let code = if errors.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_USAGE_OR_IO
+    };
+    (inputs, code)
+}
+
+/// Converts an exit code into the process's.
+pub(crate) fn exit(code: u8) -> ExitCode {
+    ExitCode::from(code)
+}
+
+/// Total size on disk of the inputs (stdin counts as 0), for the progress bar.
+pub(crate) fn total_size(inputs: &[Input]) -> u64 {
+    inputs.iter().filter_map(Input::size).sum()
+}

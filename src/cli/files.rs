@@ -1,0 +1,168 @@
+//! Input discovery and reading: files, folders walked for `*.json` and `*.json.gz`, and stdin.
+
+use std::fs::{self, File};
+use std::io::{self, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use flate2::read::MultiGzDecoder;
+
+/// One input to process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Input {
+    /// Standard input (`-`); gzip is detected from its first bytes.
+    Stdin,
+    /// A file; gzip when its name ends in `.gz` or its first bytes are the gzip magic.
+    File(PathBuf),
+}
+
+impl Input {
+    /// The name used in output rows and error lines (`-` for stdin).
+    pub(crate) fn name(&self) -> String {
+        match self {
+            Input::Stdin => "-".to_string(),
+            Input::File(p) => p.display().to_string(),
+        }
+    }
+
+    /// The size on disk, when known (for progress).
+    pub(crate) fn size(&self) -> Option<u64> {
+        match self {
+            Input::Stdin => None,
+            Input::File(p) => fs::metadata(p).ok().map(|m| m.len()),
+        }
+    }
+}
+
+/// A problem found while discovering inputs: an I/O or usage error for one argument.
+#[derive(Debug)]
+pub(crate) struct DiscoveryError {
+    /// The argument as given.
+    pub(crate) path: String,
+    /// What went wrong.
+    pub(crate) message: String,
+}
+
+/// True for names the folder walk picks up: `*.json` and `*.json.gz` (ASCII case-insensitive).
+fn is_json_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".json") || lower.ends_with(".json.gz")
+}
+
+/// Expands the arguments into inputs, in order: a file stays as given, a folder becomes its
+/// `*.json` and `*.json.gz` files (recursively, sorted by path), and `-` is stdin.
+///
+/// A missing path, an unreadable folder, or a folder with no JSON file is a [`DiscoveryError`];
+/// the other arguments are still expanded.
+pub(crate) fn discover(args: &[PathBuf]) -> (Vec<Input>, Vec<DiscoveryError>) {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    for arg in args {
+        if arg.as_os_str() == "-" {
+            inputs.push(Input::Stdin);
+            continue;
+        }
+        let shown = arg.display().to_string();
+        match fs::metadata(arg) {
+            Err(e) => errors.push(DiscoveryError {
+                path: shown,
+                message: io_message(&e),
+            }),
+            Ok(m) if m.is_dir() => {
+                let mut found = Vec::new();
+                if let Err(e) = walk_dir(arg, &mut found) {
+                    errors.push(DiscoveryError {
+                        path: shown,
+                        message: io_message(&e),
+                    });
+                    continue;
+                }
+                if found.is_empty() {
+                    errors.push(DiscoveryError {
+                        path: shown,
+                        message: "folder holds no *.json or *.json.gz file".to_string(),
+                    });
+                }
+                found.sort();
+                inputs.extend(found.into_iter().map(Input::File));
+            }
+            Ok(_) => inputs.push(Input::File(arg.clone())),
+        }
+    }
+    (inputs, errors)
+}
+
+fn walk_dir(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        // Linked files are followed; linked folders are not (no cycles).
+        let ty = entry.file_type()?;
+        if ty.is_dir() {
+            walk_dir(&path, out)?;
+        } else if is_json_name(&entry.file_name().to_string_lossy())
+            && (!ty.is_symlink() || path.is_file())
+        {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// An I/O error's message without the "(os error N)" noise.
+pub(crate) fn io_message(e: &io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// A reader that adds the bytes it reads to a shared counter (for the progress bar).
+pub(crate) struct Counting<'c, R> {
+    inner: R,
+    counter: &'c AtomicU64,
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.counter.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Opens an input for reading, decompressing gzip (detected by its magic bytes), and counting the
+/// raw bytes read into `counter`.
+pub(crate) fn open<'c>(input: &Input, counter: &'c AtomicU64) -> io::Result<Box<dyn Read + 'c>> {
+    let raw: Box<dyn Read + 'c> = match input {
+        Input::Stdin => Box::new(io::stdin()),
+        Input::File(p) => Box::new(File::open(p)?),
+    };
+    let mut reader = BufReader::with_capacity(
+        256 * 1024,
+        Counting {
+            inner: raw,
+            counter,
+        },
+    );
+    let head = io::BufRead::fill_buf(&mut reader)?;
+    if head.starts_with(&[0x1f, 0x8b]) {
+        Ok(Box::new(MultiGzDecoder::new(reader)))
+    } else {
+        Ok(Box::new(reader))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert!(is_json_name("a.json"));
+        assert!(is_json_name("a.JSON.gz"));
+        assert!(!is_json_name("a.json.bak"));
+        assert!(!is_json_name("README.md"));
+    }
+}

@@ -1,0 +1,230 @@
+//! One flattened row (a media stream with its parents' fields) and its NDJSON and CSV writers.
+
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+use callrecords::Timestamp;
+
+use super::columns::{Kind, Level, COLUMNS};
+
+/// One cell of a row. Text borrows from the input where it can.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cell<'a> {
+    /// Absent or `null`.
+    Null,
+    /// A string or an enum member's text.
+    Str(Cow<'a, str>),
+    /// An integer.
+    Int(i64),
+    /// A floating-point number.
+    Float(f64),
+    /// A boolean.
+    Bool(bool),
+    /// An instant, written in UTC.
+    Time(Timestamp),
+    /// A duration in nanoseconds.
+    Nanos(i64),
+    /// A list of enum members.
+    List(Vec<Cow<'a, str>>),
+}
+
+impl Cell<'_> {
+    /// The text of a string cell.
+    pub(crate) fn as_str(&self) -> Option<&str> {
+        match self {
+            Cell::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The value of an integer cell.
+    pub(crate) fn as_int(&self) -> Option<i64> {
+        match *self {
+            Cell::Int(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The value of a float cell.
+    pub(crate) fn as_float(&self) -> Option<f64> {
+        match *self {
+            Cell::Float(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The value of a duration cell, in nanoseconds.
+    pub(crate) fn as_nanos(&self) -> Option<i64> {
+        match *self {
+            Cell::Nanos(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// A row: one cell per column of [`COLUMNS`], in order.
+#[derive(Debug, Clone)]
+pub(crate) struct Row<'a> {
+    pub(crate) cells: Vec<Cell<'a>>,
+}
+
+impl<'a> Row<'a> {
+    /// A row with every cell null.
+    pub(crate) fn new() -> Self {
+        Row {
+            cells: vec![Cell::Null; COLUMNS.len()],
+        }
+    }
+
+    /// Clears the cells of `level` and of every deeper level (a new record of `level` begins).
+    pub(crate) fn clear_from(&mut self, level: Level) {
+        for (cell, col) in self.cells.iter_mut().zip(COLUMNS) {
+            if col.level >= level {
+                *cell = Cell::Null;
+            }
+        }
+    }
+
+    /// Sets cell `index`.
+    pub(crate) fn set(&mut self, index: usize, cell: Cell<'a>) {
+        if let Some(slot) = self.cells.get_mut(index) {
+            *slot = cell;
+        }
+    }
+
+    /// Cell `index` (null when out of range).
+    pub(crate) fn get(&self, index: usize) -> &Cell<'a> {
+        self.cells.get(index).unwrap_or(&Cell::Null)
+    }
+}
+
+/// Writes a float in the shortest form that reads back exactly (serde_json's `ryu` form);
+/// non-finite values as `null`.
+fn write_float<W: Write + ?Sized>(out: &mut W, v: f64) -> io::Result<()> {
+    if v.is_finite() {
+        serde_json::to_writer(out, &v).map_err(io::Error::from)
+    } else {
+        out.write_all(b"null")
+    }
+}
+
+/// Writes rows as NDJSON: one object per line with every column, in column order.
+pub(crate) struct NdjsonWriter {
+    /// `"name":` for each column, with a leading `{` or `,`.
+    prefixes: Vec<Vec<u8>>,
+}
+
+impl NdjsonWriter {
+    /// A writer for [`COLUMNS`].
+    pub(crate) fn new() -> Self {
+        let prefixes = COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let mut p = vec![if i == 0 { b'{' } else { b',' }];
+                // Column names are ASCII without characters that need escaping.
+                p.push(b'"');
+                p.extend_from_slice(c.name.as_bytes());
+                p.extend_from_slice(b"\":");
+                p
+            })
+            .collect();
+        NdjsonWriter { prefixes }
+    }
+
+    /// Appends one row and a newline to `out`.
+    pub(crate) fn write_row<W: Write + ?Sized>(
+        &self,
+        out: &mut W,
+        row: &Row<'_>,
+    ) -> io::Result<()> {
+        for (prefix, cell) in self.prefixes.iter().zip(&row.cells) {
+            out.write_all(prefix)?;
+            match cell {
+                Cell::Null => out.write_all(b"null")?,
+                Cell::Str(s) => serde_json::to_writer(&mut *out, s.as_ref())?,
+                Cell::Int(v) => write!(out, "{v}")?,
+                Cell::Float(v) => write_float(out, *v)?,
+                Cell::Bool(v) => out.write_all(if *v { b"true" } else { b"false" })?,
+                Cell::Time(t) => write!(out, "\"{}\"", t.display_utc())?,
+                Cell::Nanos(v) => write!(out, "{v}")?,
+                Cell::List(items) => {
+                    out.write_all(b"[")?;
+                    for (i, item) in items.iter().enumerate() {
+                        if i > 0 {
+                            out.write_all(b",")?;
+                        }
+                        serde_json::to_writer(&mut *out, item.as_ref())?;
+                    }
+                    out.write_all(b"]")?;
+                }
+            }
+        }
+        out.write_all(b"}\n")
+    }
+}
+
+/// Writes rows as CSV (RFC 4180 quoting by the `csv` crate); absent values are empty cells.
+pub(crate) struct CsvRowWriter<W: Write> {
+    inner: csv::Writer<W>,
+    field: Vec<u8>,
+}
+
+impl<W: Write> CsvRowWriter<W> {
+    /// A CSV writer into `out`; no header is written.
+    pub(crate) fn new(out: W) -> Self {
+        CsvRowWriter {
+            inner: csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(out),
+            field: Vec::with_capacity(64),
+        }
+    }
+
+    /// Writes the header line (the column names).
+    pub(crate) fn write_header(&mut self) -> io::Result<()> {
+        self.inner
+            .write_record(COLUMNS.iter().map(|c| c.name))
+            .map_err(csv_io)
+    }
+
+    /// Writes one row.
+    pub(crate) fn write_row(&mut self, row: &Row<'_>) -> io::Result<()> {
+        for (cell, col) in row.cells.iter().zip(COLUMNS) {
+            self.field.clear();
+            let f = &mut self.field;
+            match cell {
+                Cell::Null => {}
+                Cell::Str(s) => f.extend_from_slice(s.as_bytes()),
+                Cell::Int(v) => write!(f, "{v}")?,
+                Cell::Float(v) if v.is_finite() => write_float(f, *v)?,
+                Cell::Float(_) => {}
+                Cell::Bool(v) => f.extend_from_slice(if *v { b"true" } else { b"false" }),
+                Cell::Time(t) => write!(f, "{}", t.display_utc())?,
+                Cell::Nanos(v) => write!(f, "{v}")?,
+                Cell::List(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        if i > 0 {
+                            f.push(b';');
+                        }
+                        f.extend_from_slice(item.as_bytes());
+                    }
+                }
+            }
+            debug_assert!(col.kind != Kind::List || matches!(cell, Cell::List(_) | Cell::Null));
+            self.inner.write_field(&self.field).map_err(csv_io)?;
+        }
+        self.inner
+            .write_record(std::iter::empty::<&[u8]>())
+            .map_err(csv_io)
+    }
+
+    /// Flushes and returns the inner writer.
+    pub(crate) fn into_inner(self) -> io::Result<W> {
+        self.inner.into_inner().map_err(|e| e.into_error())
+    }
+}
+
+fn csv_io(e: csv::Error) -> io::Error {
+    io::Error::other(e)
+}
