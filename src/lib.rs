@@ -79,3 +79,8 @@ pub use schema::{
 
 pub mod stream;
 pub use stream::{Feeder, Reader, Section, SectionEvents, SectionKind, StreamOptions};
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
