@@ -86,6 +86,17 @@ pub enum Scalar<'a> {
     Null,
 }
 
+/// What [`Tokenizer::next_value`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NextValue<'a> {
+    /// A scalar, consumed.
+    Scalar(Scalar<'a>),
+    /// `{`, not consumed.
+    Object,
+    /// `[`, not consumed.
+    Array,
+}
+
 /// One token of a generic walk (see [`Tokenizer::next_token`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Token<'a> {
@@ -689,6 +700,53 @@ impl<'a> Tokenizer<'a> {
             b'n' => Ok(Peek::Null),
             _ => Err(self.value_error(s)),
         }
+    }
+
+    /// The next value in one dispatch: a scalar is consumed and returned; for `{` or `[` nothing
+    /// is consumed (call [`Tokenizer::begin_object`], [`Tokenizer::begin_array`] or
+    /// [`Tokenizer::skip_value`] next). Also returns the value's start offset.
+    ///
+    /// Equivalent to [`Tokenizer::peek`] followed by [`Tokenizer::scalar`] for scalars, with the
+    /// same errors, but each structural is fetched and classified once.
+    #[inline]
+    pub(crate) fn next_value(&mut self) -> Result<(NextValue<'a>, usize), Error> {
+        let Some(s) = self.peek_structural() else {
+            return Err(self.eof());
+        };
+        if self.depth == 0 && self.top == Top::Done {
+            return Err(self.err(ErrorKind::TrailingCharacters, s));
+        }
+        let value = match self.byte(s) {
+            b'"' => {
+                self.pos += 1;
+                Scalar::String(self.string_at(s)?)
+            }
+            b'{' => return Ok((NextValue::Object, s)),
+            b'[' => return Ok((NextValue::Array, s)),
+            b'-' | b'0'..=b'9' => {
+                let end = self.number_at(s)?;
+                self.pos += 1;
+                Scalar::Number(self.input.get(s..end).unwrap_or(&[]))
+            }
+            b't' => {
+                self.literal_at(s, b"true")?;
+                self.pos += 1;
+                Scalar::Bool(true)
+            }
+            b'f' => {
+                self.literal_at(s, b"false")?;
+                self.pos += 1;
+                Scalar::Bool(false)
+            }
+            b'n' => {
+                self.literal_at(s, b"null")?;
+                self.pos += 1;
+                Scalar::Null
+            }
+            _ => return Err(self.value_error(s)),
+        };
+        self.scalar_done();
+        Ok((NextValue::Scalar(value), s))
     }
 
     /// Consumes `{`. After it, call [`Tokenizer::next_key`] until it returns `None`.
