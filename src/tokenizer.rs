@@ -159,6 +159,11 @@ impl Scratch {
     }
 }
 
+std::thread_local! {
+    /// One spare [`Scratch`] per thread for the short-lived cursors of lazy views.
+    static POOL: core::cell::Cell<Option<Scratch>> = const { core::cell::Cell::new(None) };
+}
+
 /// Byte classes for the bytes that may follow a scalar: whitespace, an operator, a quote.
 const fn delimiter_table() -> [bool; 256] {
     let mut t = [false; 256];
@@ -319,6 +324,20 @@ impl<'a> Tokenizer<'a> {
             need_value: false,
             top: Top::Before,
         }
+    }
+
+    /// A cursor at the start of `input` (default depth limit) whose buffers come from a
+    /// per-thread pool: for the short-lived cursors of lazy views, which then make no heap
+    /// allocation once the pool is warm. Give the buffers back with [`Tokenizer::recycle`].
+    pub(crate) fn pooled(input: &'a [u8]) -> Self {
+        let scratch = POOL.with(|p| p.take()).unwrap_or_default();
+        Self::with_scratch(input, scratch, DEFAULT_DEPTH_LIMIT)
+    }
+
+    /// Returns this cursor's buffers to the per-thread pool (see [`Tokenizer::pooled`]).
+    pub(crate) fn recycle(self) {
+        let scratch = self.into_scratch();
+        POOL.with(|p| p.set(Some(scratch)));
     }
 
     /// Ends the cursor and hands back its buffers for reuse.

@@ -254,13 +254,13 @@ impl<'a> FeedbackTokens<'a> {
     }
 
     /// The tokens as `(name, value)` in input order. Members whose value is not a boolean
-    /// (including `null`) and `@odata.type` are skipped. Iterating makes one small allocation (the
-    /// cursor's buffers).
+    /// (including `null`) and `@odata.type` are skipped. The cursor's buffers come from a per-thread pool
+    /// (no heap allocation once it is warm).
     pub fn iter(&self) -> impl Iterator<Item = (JsonStr<'a>, bool)> + 'a {
         let mut tok = if self.raw.is_empty() {
             None
         } else {
-            Some(Tokenizer::new(self.raw))
+            Some(Tokenizer::pooled(self.raw))
         };
         let mut started = false;
         core::iter::from_fn(move || loop {
@@ -286,7 +286,9 @@ impl<'a> FeedbackTokens<'a> {
                 Ok(Some(Some(item))) => return Some(item),
                 Ok(Some(None)) => continue,
                 _ => {
-                    tok = None;
+                    if let Some(t) = tok.take() {
+                        t.recycle();
+                    }
                     return None;
                 }
             }

@@ -20,8 +20,9 @@
 //! Records are `Copy` and allocation-free. Endpoints, user agents and identity sets are flat
 //! views (an [`Endpoint`] has every `participantEndpoint` property and a [`EndpointKind`] from
 //! `@odata.type`); an [`IdentitySet`] keeps up to [`IDENTITY_SET_INLINE`] identities inline. Lazy
-//! views (`traceRouteHops`, feedback tokens, identity extras, `participants_v2`, …) allocate a
-//! cursor's buffers when iterated; the records themselves never do.
+//! views (`traceRouteHops`, feedback tokens, identity extras, `participants_v2`, …) take a
+//! cursor's buffers from a per-thread pool when iterated (no heap allocation once it is warm);
+//! the records themselves never allocate.
 
 mod endpoint;
 pub mod enums;
