@@ -727,7 +727,7 @@ impl<'a> Tokenizer<'a> {
     ///
     /// Equivalent to [`Tokenizer::peek`] followed by [`Tokenizer::scalar`] for scalars, with the
     /// same errors, but each structural is fetched and classified once.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn next_value(&mut self) -> Result<(NextValue<'a>, usize), Error> {
         let Some(s) = self.peek_structural() else {
             return Err(self.eof());
@@ -788,7 +788,7 @@ impl<'a> Tokenizer<'a> {
 
     /// In an object: consumes the `,` or `}` that follows the previous member, and the next key
     /// with its `:`. Returns `None` when the object ended (its `}` is consumed).
-    #[inline]
+    #[inline(always)]
     pub fn next_key(&mut self) -> Result<Option<JsonStr<'a>>, Error> {
         let Some(mut s) = self.next_structural() else {
             return Err(self.eof());
