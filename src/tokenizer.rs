@@ -86,6 +86,17 @@ pub enum Scalar<'a> {
     Null,
 }
 
+/// What [`Tokenizer::next_value`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NextValue<'a> {
+    /// A scalar, consumed.
+    Scalar(Scalar<'a>),
+    /// `{`, not consumed.
+    Object,
+    /// `[`, not consumed.
+    Array,
+}
+
 /// One token of a generic walk (see [`Tokenizer::next_token`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Token<'a> {
@@ -146,6 +157,11 @@ impl Scratch {
     pub fn backend(&self) -> Backend {
         self.backend
     }
+}
+
+std::thread_local! {
+    /// One spare [`Scratch`] per thread for the short-lived cursors of lazy views.
+    static POOL: core::cell::Cell<Option<Scratch>> = const { core::cell::Cell::new(None) };
 }
 
 /// Byte classes for the bytes that may follow a scalar: whitespace, an operator, a quote.
@@ -308,6 +324,20 @@ impl<'a> Tokenizer<'a> {
             need_value: false,
             top: Top::Before,
         }
+    }
+
+    /// A cursor at the start of `input` (default depth limit) whose buffers come from a
+    /// per-thread pool: for the short-lived cursors of lazy views, which then make no heap
+    /// allocation once the pool is warm. Give the buffers back with [`Tokenizer::recycle`].
+    pub(crate) fn pooled(input: &'a [u8]) -> Self {
+        let scratch = POOL.with(|p| p.take()).unwrap_or_default();
+        Self::with_scratch(input, scratch, DEFAULT_DEPTH_LIMIT)
+    }
+
+    /// Returns this cursor's buffers to the per-thread pool (see [`Tokenizer::pooled`]).
+    pub(crate) fn recycle(self) {
+        let scratch = self.into_scratch();
+        POOL.with(|p| p.set(Some(scratch)));
     }
 
     /// Ends the cursor and hands back its buffers for reuse.
@@ -691,6 +721,53 @@ impl<'a> Tokenizer<'a> {
         }
     }
 
+    /// The next value in one dispatch: a scalar is consumed and returned; for `{` or `[` nothing
+    /// is consumed (call [`Tokenizer::begin_object`], [`Tokenizer::begin_array`] or
+    /// [`Tokenizer::skip_value`] next). Also returns the value's start offset.
+    ///
+    /// Equivalent to [`Tokenizer::peek`] followed by [`Tokenizer::scalar`] for scalars, with the
+    /// same errors, but each structural is fetched and classified once.
+    #[inline(always)]
+    pub(crate) fn next_value(&mut self) -> Result<(NextValue<'a>, usize), Error> {
+        let Some(s) = self.peek_structural() else {
+            return Err(self.eof());
+        };
+        if self.depth == 0 && self.top == Top::Done {
+            return Err(self.err(ErrorKind::TrailingCharacters, s));
+        }
+        let value = match self.byte(s) {
+            b'"' => {
+                self.pos += 1;
+                Scalar::String(self.string_at(s)?)
+            }
+            b'{' => return Ok((NextValue::Object, s)),
+            b'[' => return Ok((NextValue::Array, s)),
+            b'-' | b'0'..=b'9' => {
+                let end = self.number_at(s)?;
+                self.pos += 1;
+                Scalar::Number(self.input.get(s..end).unwrap_or(&[]))
+            }
+            b't' => {
+                self.literal_at(s, b"true")?;
+                self.pos += 1;
+                Scalar::Bool(true)
+            }
+            b'f' => {
+                self.literal_at(s, b"false")?;
+                self.pos += 1;
+                Scalar::Bool(false)
+            }
+            b'n' => {
+                self.literal_at(s, b"null")?;
+                self.pos += 1;
+                Scalar::Null
+            }
+            _ => return Err(self.value_error(s)),
+        };
+        self.scalar_done();
+        Ok((NextValue::Scalar(value), s))
+    }
+
     /// Consumes `{`. After it, call [`Tokenizer::next_key`] until it returns `None`.
     ///
     /// Errors with [`ErrorKind::ExpectedObject`] when another kind of value comes next.
@@ -711,7 +788,7 @@ impl<'a> Tokenizer<'a> {
 
     /// In an object: consumes the `,` or `}` that follows the previous member, and the next key
     /// with its `:`. Returns `None` when the object ended (its `}` is consumed).
-    #[inline]
+    #[inline(always)]
     pub fn next_key(&mut self) -> Result<Option<JsonStr<'a>>, Error> {
         let Some(mut s) = self.next_structural() else {
             return Err(self.eof());

@@ -254,8 +254,8 @@ impl<'a> FeedbackTokens<'a> {
     }
 
     /// The tokens as `(name, value)` in input order. Members whose value is not a boolean
-    /// (including `null`) and `@odata.type` are skipped. Iterating makes one small allocation (the
-    /// cursor's buffers).
+    /// (including `null`) and `@odata.type` are skipped. The cursor's buffers come from a per-thread pool
+    /// (no heap allocation once it is warm).
     pub fn iter(&self) -> impl Iterator<Item = (JsonStr<'a>, bool)> + 'a {
         self.members().filter_map(|(k, b)| Some((k, b?)))
     }
@@ -265,7 +265,7 @@ impl<'a> FeedbackTokens<'a> {
         let mut tok = if self.raw.is_empty() {
             None
         } else {
-            Some(Tokenizer::new(self.raw))
+            Some(Tokenizer::pooled(self.raw))
         };
         let mut started = false;
         core::iter::from_fn(move || {
@@ -290,7 +290,9 @@ impl<'a> FeedbackTokens<'a> {
             match step {
                 Ok(Some(item)) => Some(item),
                 _ => {
-                    tok = None;
+                    if let Some(t) = tok.take() {
+                        t.recycle();
+                    }
                     None
                 }
             }

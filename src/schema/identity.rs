@@ -39,7 +39,8 @@ pub struct Identity<'a> {
 /// The undeclared (dynamic) properties of an open object, read lazily from its raw text.
 ///
 /// Iterating yields `(key, raw value text)` for every key that the view does not type; a string
-/// value keeps its quotes. Iterating makes one small allocation (the cursor's buffers).
+/// value keeps its quotes. The cursor's buffers come from a per-thread pool (no heap allocation
+/// once it is warm).
 #[derive(Clone, Copy, PartialEq, Eq, Default)]
 pub struct IdentityExtras<'a> {
     raw: &'a [u8],
@@ -74,7 +75,7 @@ impl<'a> IdentityExtras<'a> {
         let set = self.set;
         let raw = self.raw;
         let mut tok = if self.any {
-            Some(Tokenizer::new(raw))
+            Some(Tokenizer::pooled(raw))
         } else {
             None
         };
@@ -107,7 +108,9 @@ impl<'a> IdentityExtras<'a> {
                     return Some((k, raw.get(r).unwrap_or(&[])));
                 }
                 _ => {
-                    tok = None;
+                    if let Some(t) = tok.take() {
+                        t.recycle();
+                    }
                     return None;
                 }
             }
@@ -233,7 +236,7 @@ impl IdentityKind {
 }
 
 /// How many identities an [`IdentitySet`] keeps inline; a set with more is re-read from its
-/// text on access (a cold path that allocates the cursor's buffers).
+/// text on access (a cold path; the cursor's buffers come from a per-thread pool).
 pub const IDENTITY_SET_INLINE: usize = 3;
 
 /// An identity set (`microsoft.graph.identitySet`, or `communicationsIdentitySet` on participants).
@@ -315,7 +318,7 @@ impl<'a> IdentitySet<'a> {
     #[cold]
     fn reread(&self, kind: IdentityKind) -> Option<Identity<'a>> {
         let raw = self.extras.raw;
-        let mut cx = Cx::new(Tokenizer::new(raw), raw, 0, false, false, Vec::new());
+        let mut cx = Cx::new(Tokenizer::pooled(raw), raw, 0, false, false, Vec::new());
         let mut acc = Acc::new(super::Path::document());
         let mut found = None;
         let r = (|| {
@@ -330,6 +333,7 @@ impl<'a> IdentitySet<'a> {
             }
             Ok::<_, crate::Error>(())
         })();
+        cx.tok.recycle();
         r.ok().and(found)
     }
 

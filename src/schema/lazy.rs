@@ -17,8 +17,8 @@ pub(crate) trait LazyItem<'a>: Sized {
 /// Elements are parsed from the borrowed bytes as the iterator advances, in lenient mode: a bad
 /// value in an element leaves that field `None` (and is recorded on the element when it has an
 /// `errors` field). `null` elements and elements of the wrong JSON type are skipped. The bytes
-/// were validated when the document was parsed, so the iterator yields items, not `Result`s; it
-/// makes one small allocation (the cursor's buffers) when it starts.
+/// were validated when the document was parsed, so the iterator yields items, not `Result`s. Its
+/// cursor's buffers come from a per-thread pool: no heap allocation once the pool is warm.
 pub struct LazyIter<'a, T> {
     cx: Option<Cx<'a>>,
     started: bool,
@@ -31,7 +31,7 @@ impl<'a, T> LazyIter<'a, T> {
             None
         } else {
             Some(Cx::new(
-                Tokenizer::new(raw),
+                Tokenizer::pooled(raw),
                 raw,
                 0,
                 false,
@@ -69,10 +69,20 @@ impl<'a, T: LazyItem<'a>> Iterator for LazyIter<'a, T> {
                 Ok(Some(None)) => continue,
                 // End of the array, or an error that validated bytes cannot produce.
                 Ok(None) | Err(_) => {
-                    self.cx = None;
+                    if let Some(cx) = self.cx.take() {
+                        cx.tok.recycle();
+                    }
                     return None;
                 }
             }
+        }
+    }
+}
+
+impl<T> Drop for LazyIter<'_, T> {
+    fn drop(&mut self) {
+        if let Some(cx) = self.cx.take() {
+            cx.tok.recycle();
         }
     }
 }

@@ -20,8 +20,9 @@
 //! Records are `Copy` and allocation-free. Endpoints, user agents and identity sets are flat
 //! views (an [`Endpoint`] has every `participantEndpoint` property and a [`EndpointKind`] from
 //! `@odata.type`); an [`IdentitySet`] keeps up to [`IDENTITY_SET_INLINE`] identities inline. Lazy
-//! views (`traceRouteHops`, feedback tokens, identity extras, `participants_v2`, …) allocate a
-//! cursor's buffers when iterated; the records themselves never do.
+//! views (`traceRouteHops`, feedback tokens, identity extras, `participants_v2`, …) take a
+//! cursor's buffers from a per-thread pool when iterated (no heap allocation once it is warm);
+//! the records themselves never allocate.
 
 mod endpoint;
 pub mod enums;
@@ -54,7 +55,7 @@ pub use session::{Annotation, CallRecord, PageInfo, Segment, Session, Shape};
 
 use crate::error::Error;
 use crate::event::Event;
-use crate::tokenizer::{Peek, Scalar, Tokenizer};
+use crate::tokenizer::{NextValue, Peek, Scalar, Tokenizer};
 use crate::value::{
     parse_f64, parse_i32, parse_i64, Duration, JsonStr, Timestamp, ValueError, ValueErrorKind,
 };
@@ -172,17 +173,15 @@ impl<'a> Cx<'a> {
     /// (recorded as wrong-type value errors).
     #[inline]
     fn scalar_of(&mut self, acc: &mut Acc<'a>, fp: FieldPath) -> R<Option<(Scalar<'a>, u64)>> {
-        let at = self.off();
-        match self.tok.peek()? {
-            Peek::Object | Peek::Array => {
+        let (v, s) = self.tok.next_value()?;
+        let at = self.base + s as u64;
+        match v {
+            NextValue::Object | NextValue::Array => {
                 self.wrong_compound(acc, fp, at)?;
                 Ok(None)
             }
-            Peek::Null => {
-                self.tok.scalar()?;
-                Ok(None)
-            }
-            _ => Ok(Some((self.tok.scalar()?, at))),
+            NextValue::Scalar(Scalar::Null) => Ok(None),
+            NextValue::Scalar(x) => Ok(Some((x, at))),
         }
     }
 
@@ -333,26 +332,24 @@ impl<'a> Cx<'a> {
         self.compound_start(acc, fp, Peek::Array)
     }
 
+    #[inline]
     fn compound_start(&mut self, acc: &mut Acc<'a>, fp: FieldPath, want: Peek) -> R<bool> {
-        let at = self.off();
-        match self.tok.peek()? {
-            p if p == want => {
-                if want == Peek::Object {
-                    self.tok.begin_object()?;
-                } else {
-                    self.tok.begin_array()?;
-                }
+        let (v, s) = self.tok.next_value()?;
+        let at = self.base + s as u64;
+        match (v, want) {
+            (NextValue::Object, Peek::Object) => {
+                self.tok.begin_object()?;
                 Ok(true)
             }
-            Peek::Null => {
-                self.tok.scalar()?;
-                Ok(false)
+            (NextValue::Array, Peek::Array) => {
+                self.tok.begin_array()?;
+                Ok(true)
             }
-            Peek::Object | Peek::Array => self.wrong_compound(acc, fp, at).map(|()| false),
-            _ => {
-                let s = self.tok.scalar()?;
-                self.wrong_scalar(acc, fp, s, at).map(|()| false)
+            (NextValue::Scalar(Scalar::Null), _) => Ok(false),
+            (NextValue::Object | NextValue::Array, _) => {
+                self.wrong_compound(acc, fp, at).map(|()| false)
             }
+            (NextValue::Scalar(x), _) => self.wrong_scalar(acc, fp, x, at).map(|()| false),
         }
     }
 
@@ -373,21 +370,18 @@ impl<'a> Cx<'a> {
         fp: FieldPath,
         want: Peek,
     ) -> R<Option<&'a [u8]>> {
-        let at = self.off();
-        match self.tok.peek()? {
-            p if p == want => {
+        let (v, s) = self.tok.next_value()?;
+        let at = self.base + s as u64;
+        match (v, want) {
+            (NextValue::Object, Peek::Object) | (NextValue::Array, Peek::Array) => {
                 let r = self.tok.skip_value()?;
                 Ok(Some(self.slice(r)))
             }
-            Peek::Null => {
-                self.tok.scalar()?;
-                Ok(None)
+            (NextValue::Scalar(Scalar::Null), _) => Ok(None),
+            (NextValue::Object | NextValue::Array, _) => {
+                self.wrong_compound(acc, fp, at).map(|()| None)
             }
-            Peek::Object | Peek::Array => self.wrong_compound(acc, fp, at).map(|()| None),
-            _ => {
-                let s = self.tok.scalar()?;
-                self.wrong_scalar(acc, fp, s, at).map(|()| None)
-            }
+            (NextValue::Scalar(x), _) => self.wrong_scalar(acc, fp, x, at).map(|()| None),
         }
     }
 
