@@ -77,8 +77,13 @@ impl FileOutcome {
     }
 }
 
-/// Reads one input (gzip decompressed on the fly) and walks it with the event iterator, giving
-/// each stream row to `sink`.
+/// Reads one input through the streaming [`callrecords::Reader`] (gzip decompressed on the fly)
+/// and walks it, giving each stream row to `sink`. Memory follows the largest session, not the
+/// file.
+///
+/// When the callRecord id came only after the session array (so earlier rows lacked it), a file
+/// is read again whole and walked with the slice iterator, which finds the id first; stdin cannot
+/// be read twice, so its rows keep a null id and a note says so.
 pub(crate) fn process(
     input: &Input,
     options: WalkOptions,
@@ -86,37 +91,41 @@ pub(crate) fn process(
     sink: &mut dyn Sink,
 ) -> FileOutcome {
     let name = input.name();
-    let mut whole = Vec::new();
-    let read = files::open(input, counter).and_then(|mut r| r.read_to_end(&mut whole));
-    if let Err(e) = read {
-        let problem = match e.kind() {
-            // A corrupt or truncated gzip stream is invalid input, not an I/O failure.
-            std::io::ErrorKind::InvalidData
-            | std::io::ErrorKind::InvalidInput
-            | std::io::ErrorKind::UnexpectedEof => {
-                Problem::invalid(format!("invalid gzip data: {}", files::io_message(&e)))
-            }
-            _ => Problem::io(files::io_message(&e)),
+    let outcome = |bytes, result: Result<DocStats, Problem>| {
+        let (stats, problem) = match result {
+            Ok(stats) => (Some(stats), None),
+            Err(problem) => (None, Some(problem)),
         };
-        return FileOutcome {
-            name,
-            bytes: 0,
-            stats: None,
-            problem: Some(problem),
-        };
-    }
-    let bytes = whole.len() as u64;
-    let result = events::walk_slice(&name, &whole, options, &mut |s| sink.row(s));
-    let (stats, problem) = match result {
-        Ok(stats) => (Some(stats), None),
-        Err(problem) => (None, Some(problem)),
+        FileOutcome {
+            name: name.clone(),
+            bytes,
+            stats,
+            problem,
+        }
     };
-    FileOutcome {
-        name,
-        bytes,
-        stats,
-        problem,
+    let reader = match files::open(input, counter) {
+        Ok(reader) => reader,
+        Err(e) => return outcome(0, Err(Problem::io(files::io_message(&e)))),
+    };
+    let (bytes, result) = events::walk_reader(&name, reader, options, &mut |s| sink.row(s));
+    let late = matches!(&result, Ok(stats) if stats.late_call_record_id);
+    if !late {
+        return outcome(bytes, result);
     }
+    if *input == Input::Stdin {
+        eprintln!(
+            "{name}: note: the callRecord id follows the sessions; rows from stdin leave it null"
+        );
+        return outcome(bytes, result);
+    }
+    sink.restart();
+    let mut whole = Vec::new();
+    let read = files::open(input, &AtomicU64::new(0)).and_then(|mut r| r.read_to_end(&mut whole));
+    if let Err(e) = read {
+        return outcome(bytes, Err(Problem::io(files::io_message(&e))));
+    }
+    let result = events::walk_slice(&name, &whole, options, &mut |s| sink.row(s));
+    outcome(bytes, result)
 }
 
 /// Expands the inputs, printing one line per discovery error. Returns the inputs and the exit

@@ -1,18 +1,56 @@
-//! The walker the commands use: the crate's event iterator, filling rows.
+//! The walker the commands use: the crate's streaming [`Reader`] and its events, filling rows.
 //!
-//! (Files are read whole for now; the streaming `Reader` path replaces this when it lands.)
+//! Every file is read through [`Reader`], one section (about one session) at a time, so memory
+//! follows the largest session, not the file. Rows borrow the reader's window; the file name and
+//! the callRecord id are the only cells kept across sessions.
 
 use std::borrow::Cow;
+use std::io::Read;
 
 use callrecords::schema::{DeviceInfo, NetworkInfo};
 use callrecords::{
     Duration, Endpoint, Error, Event, Events, FieldErrors, Identity, JsonStr, MediaStream,
-    ModalitySet, Options, Shape as DocShape, Timestamp,
+    ModalitySet, Options, Reader, Shape as DocShape, StreamOptions, Timestamp,
 };
 
 use super::columns::{col, index_of, Level};
 use super::row::{Cell, Row};
 use super::walk::{finish_stream, DocStats, Problem, Shape, StreamRow, WalkOptions};
+
+/// Walks one document read from `input` through the streaming [`Reader`], calling `consumer`
+/// for every stream row.
+///
+/// Returns the number of document bytes read, and the document's stats or the problem that made
+/// it invalid (a syntax error, an I/O error, or with `strict` a value error or a non-callRecords
+/// shape).
+///
+/// A stream cannot look ahead: when the callRecord id (the document's `id`, or the one in
+/// `@odata.context`) comes only after the session array, the rows before it were given without
+/// it, and [`DocStats::late_call_record_id`] is set so the caller can walk the document again
+/// with [`walk_slice`], which finds the id first.
+pub(crate) fn walk_reader(
+    file: &str,
+    input: impl Read,
+    options: WalkOptions,
+    consumer: &mut dyn FnMut(&StreamRow<'_, '_>) -> std::io::Result<()>,
+) -> (u64, Result<DocStats, Problem>) {
+    let mut reader =
+        Reader::with_options(input, StreamOptions::new().events(event_options(options)));
+    let mut state = State::new();
+    let result = (|| {
+        while let Some(mut section) = reader.next_section().map_err(|e| problem(&e, &[]))? {
+            // Rows borrow the section; each section starts a fresh row with the file's cells.
+            let mut row = state.row(file);
+            for event in section.events() {
+                let event = event.map_err(|e| problem(&e, &[]))?;
+                state.event(event, &mut row, consumer)?;
+            }
+        }
+        Ok(())
+    })();
+    let bytes = reader.offset();
+    (bytes, result.map(|()| state.finish()))
+}
 
 /// Walks one document in memory with the slice iterator, calling `consumer` for every stream row.
 pub(crate) fn walk_slice(

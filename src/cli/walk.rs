@@ -182,7 +182,6 @@ pub(crate) trait Sink {
     /// Takes one classified stream row.
     fn row(&mut self, row: &StreamRow<'_, '_>) -> std::io::Result<()>;
     /// Forgets the rows taken so far: the file is about to be walked again from the start.
-    #[allow(dead_code)] // reason: called by the streaming path's late-callRecord-id retry
     fn restart(&mut self);
 }
 
