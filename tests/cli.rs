@@ -1,9 +1,7 @@
 //! Integration tests of the `callrecords` binary.
 //!
-//! Tests whose names start with `needs_tokenizer_` run `validate` on inputs that reach the tokenizer,
-//! so they pass only once the real tokenizer has replaced the stub (`cargo test --test cli
-//! needs_tokenizer` runs just those). The others test `gen`, argument handling and I/O errors, which do
-//! not touch the tokenizer.
+//! `validate` on valid, invalid and missing inputs (including every JSONTestSuite `y_` and `n_` file),
+//! `gen`, argument handling and I/O errors.
 
 #![cfg(feature = "cli")] // the binary and flate2 exist only with the `cli` feature
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // reason: test failures should panic
@@ -199,7 +197,7 @@ fn validate_empty_folder_exits_0() {
 // ---- validate (these need the real tokenizer) ----
 
 #[test]
-fn needs_tokenizer_validate_valid_file_exits_0() {
+fn validate_valid_file_exits_0() {
     let dir = scratch("valid_file");
     let file = dir.join("ok.json");
     fs::write(&file, "{\"a\": [1, 2.5e3, \"x\\u00e9\", true, null]}\n").unwrap();
@@ -210,7 +208,7 @@ fn needs_tokenizer_validate_valid_file_exits_0() {
 }
 
 #[test]
-fn needs_tokenizer_validate_invalid_file_exits_1_with_position() {
+fn validate_invalid_file_exits_1_with_position() {
     let dir = scratch("invalid_file");
     let file = dir.join("bad.json");
     fs::write(&file, "{\n  \"a\": [1, 2,]\n}\n").unwrap();
@@ -225,7 +223,7 @@ fn needs_tokenizer_validate_invalid_file_exits_1_with_position() {
 }
 
 #[test]
-fn needs_tokenizer_validate_folder_walks_json_and_gz() {
+fn validate_folder_walks_json_and_gz() {
     let dir = scratch("folder");
     fs::create_dir_all(dir.join("nested")).unwrap();
     fs::write(dir.join("a.json"), "[1, 2, 3]").unwrap();
@@ -248,7 +246,7 @@ fn needs_tokenizer_validate_folder_walks_json_and_gz() {
 }
 
 #[test]
-fn needs_tokenizer_validate_missing_file_with_valid_ones_exits_2() {
+fn validate_missing_file_with_valid_ones_exits_2() {
     let dir = scratch("missing_and_valid");
     let file = dir.join("ok.json");
     fs::write(&file, "{}").unwrap();
@@ -263,7 +261,7 @@ fn needs_tokenizer_validate_missing_file_with_valid_ones_exits_2() {
 }
 
 #[test]
-fn needs_tokenizer_validate_stdin_plain_and_gzip() {
+fn validate_stdin_plain_and_gzip() {
     let out = run_with_stdin(&["validate", "-"], b"{\"x\": [true, false]}");
     assert_eq!(code(&out), 0, "{}{}", text(&out.stdout), text(&out.stderr));
     assert_eq!(text(&out.stdout), "ok -\n");
@@ -275,7 +273,7 @@ fn needs_tokenizer_validate_stdin_plain_and_gzip() {
 }
 
 #[test]
-fn needs_tokenizer_validate_docs_corpus_and_generated_payloads() {
+fn validate_docs_corpus_and_generated_payloads() {
     let out = run(&["validate", corpus_docs().to_str().unwrap()]);
     assert_eq!(code(&out), 0, "{}{}", text(&out.stdout), text(&out.stderr));
     assert_eq!(text(&out.stdout).matches("ok ").count(), 15);
@@ -298,4 +296,52 @@ fn needs_tokenizer_validate_docs_corpus_and_generated_payloads() {
     }
     let out = run(&["validate", dir.to_str().unwrap()]);
     assert_eq!(code(&out), 0, "{}{}", text(&out.stdout), text(&out.stderr));
+}
+
+/// `../shared/jsontestsuite/test_parsing` beside the project root (or `/work/shared/...`).
+fn jsontestsuite_dir() -> Option<PathBuf> {
+    [
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/jsontestsuite/test_parsing"),
+        PathBuf::from("/work/shared/jsontestsuite/test_parsing"),
+    ]
+    .into_iter()
+    .find(|p| p.is_dir())
+}
+
+#[test]
+fn validate_accepts_every_y_file_and_rejects_every_n_file_with_a_position() {
+    let dir = jsontestsuite_dir().expect("the JSONTestSuite files beside the project");
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let (mut y, mut n) = (0, 0);
+    for path in files {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let arg = path.to_string_lossy().into_owned();
+        if name.starts_with("y_") {
+            let out = run(&["validate", "--quiet", &arg]);
+            assert_eq!(code(&out), 0, "{name}: {}", text(&out.stderr));
+            y += 1;
+        } else if name.starts_with("n_") {
+            let out = run(&["validate", "--quiet", &arg]);
+            assert_eq!(code(&out), 1, "{name}: {}", text(&out.stderr));
+            // `PATH:LINE:COLUMN: message`, on stdout with the report (or stderr).
+            let stderr = format!("{}{}", text(&out.stdout), text(&out.stderr));
+            let rest = stderr
+                .split_once(&format!("{arg}:"))
+                .map(|(_, rest)| rest)
+                .unwrap_or_else(|| panic!("{name}: no `file:` prefix in {stderr}"));
+            let mut parts = rest.splitn(3, ':');
+            let line = parts.next().unwrap_or("");
+            let column = parts.next().unwrap_or("");
+            assert!(
+                line.parse::<u64>().is_ok() && column.parse::<u64>().is_ok(),
+                "{name}: no line:column in {stderr}"
+            );
+            n += 1;
+        }
+    }
+    assert_eq!((y, n), (95, 188));
 }
