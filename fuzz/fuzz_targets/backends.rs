@@ -6,7 +6,11 @@ use callrecords::stage1::Scanner;
 use callrecords::Backend;
 use libfuzzer_sys::fuzz_target;
 
-type Output = (Vec<u32>, Vec<u64>, Result<(), (callrecords::ErrorKind, u64)>);
+type Output = (
+    Vec<u32>,
+    Vec<u64>,
+    Result<(), (callrecords::ErrorKind, u64)>,
+);
 
 fn index(scanner: &mut Scanner, data: &[u8]) -> Output {
     let (mut structurals, mut backslashes) = (Vec::new(), Vec::new());

@@ -44,5 +44,9 @@ fuzz_target!(|data: &[u8]| {
     let oracle = core::str::from_utf8(data)
         .map_err(|e| e.to_string())
         .and_then(|s| serde_json::from_str::<serde::de::IgnoredAny>(s).map_err(|e| e.to_string()));
-    assert_eq!(walked.is_ok(), oracle.is_ok(), "ours {walked:?}, oracle {oracle:?}");
+    assert_eq!(
+        walked.is_ok(),
+        oracle.is_ok(),
+        "ours {walked:?}, oracle {oracle:?}"
+    );
 });

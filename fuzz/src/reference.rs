@@ -47,7 +47,11 @@ pub fn duration_nanos(s: &[u8]) -> Option<i64> {
         i += 1;
         let mut time_components = 0;
         // Units in order: H, M, S. Each is digits then its letter; S may carry a fraction.
-        for (unit, scale) in [(b'H', 3_600_000_000_000i128), (b'M', 60_000_000_000), (b'S', 1_000_000_000)] {
+        for (unit, scale) in [
+            (b'H', 3_600_000_000_000i128),
+            (b'M', 60_000_000_000),
+            (b'S', 1_000_000_000),
+        ] {
             let (a, b) = digits(s, i);
             if b == a {
                 continue;
