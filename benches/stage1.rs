@@ -7,7 +7,9 @@
 //! payloads should switch to generated 64 MiB pretty and compact documents.)
 //!
 //! `cargo bench --bench stage1` for the full run, `cargo bench --bench stage1 -- --quick` for a
-//! quick one. Forcing a backend through `CALLRECORDS_BACKEND` is not needed: every supported
+//! quick one. On a busy machine, set `STAGE1_CPU_TIME=1` to also print each backend's throughput
+//! per second of this thread's on-CPU time (Linux `/proc/thread-self/schedstat`), which waiting
+//! for a core does not inflate. Forcing a backend through `CALLRECORDS_BACKEND` is not needed: every supported
 //! backend is measured side by side.
 
 #![allow(missing_docs)] // reason: `criterion_group!` generates undocumented items
@@ -66,11 +68,45 @@ fn compact(text: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Nanoseconds this thread has spent on a CPU, if the kernel says.
+fn cpu_ns() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    text.split_whitespace().next()?.parse().ok()
+}
+
+/// Throughput per on-CPU second, for each backend, over `rounds` scans of each input.
+fn cpu_time_report(backends: &[Backend], inputs: &[(&str, &[u8])]) {
+    for &(name, input) in inputs {
+        for &backend in backends {
+            let Some(mut scanner) = Scanner::new(backend) else {
+                continue;
+            };
+            black_box(scanner.scan(input).ok());
+            let rounds = 10;
+            let Some(before) = cpu_ns() else {
+                return;
+            };
+            for _ in 0..rounds {
+                black_box(scanner.scan(black_box(input)).ok());
+            }
+            let Some(after) = cpu_ns() else {
+                return;
+            };
+            let secs = (after.saturating_sub(before)) as f64 / 1e9;
+            let gbps = (input.len() * rounds) as f64 / secs.max(1e-9) / 1e9;
+            eprintln!("stage1 cpu-time {name}/{}: {gbps:.2} GB/s", backend.name());
+        }
+    }
+}
+
 fn bench(c: &mut Criterion) {
     let docs = docs();
     let pretty = pretty(&docs);
     let compact = compact(&pretty);
     let backends = Backend::supported();
+    if std::env::var_os("STAGE1_CPU_TIME").is_some() {
+        cpu_time_report(&backends, &[("pretty", &pretty), ("compact", &compact)]);
+    }
     eprintln!(
         "stage1 bench: detected backend {}, measuring {}",
         callrecords::backend(),

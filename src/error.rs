@@ -44,6 +44,8 @@ pub enum ErrorKind {
     ExpectedObject,
     /// An array was required here (`Tokenizer::begin_array`) but another value came.
     ExpectedArray,
+    /// The input is 4 GiB or larger; the tokenizer indexes offsets as `u32`.
+    InputTooLarge,
     /// A known field held a bad value (strict mode only).
     Value(crate::value::ValueErrorKind),
     /// The document is valid JSON but not a callRecords shape (strict mode only).
@@ -91,6 +93,7 @@ struct Inner {
 pub(crate) enum Found {
     Byte(u8),
     End,
+    #[allow(dead_code, reason = "for the stream layer")]
     Nothing,
 }
 
@@ -122,6 +125,7 @@ impl Error {
         Self::build(kind, offset as u64, found)
     }
 
+    #[allow(dead_code, reason = "for the schema and stream layers")]
     /// A syntax error at an absolute `offset` when the byte there is not known.
     #[cold]
     #[inline(never)]
@@ -129,6 +133,7 @@ impl Error {
         Self::build(kind, offset, Found::Nothing)
     }
 
+    #[allow(dead_code, reason = "for the schema and stream layers")]
     /// A strict-mode value error for the field at `path`.
     #[cold]
     #[inline(never)]
@@ -138,6 +143,7 @@ impl Error {
         e
     }
 
+    #[allow(dead_code, reason = "for the schema and stream layers")]
     /// An I/O error while reading at stream offset `offset`.
     #[cold]
     #[inline(never)]
@@ -147,6 +153,7 @@ impl Error {
         e
     }
 
+    #[allow(dead_code, reason = "for the schema and stream layers")]
     /// Attaches a free-form detail (for example the size of an oversize session).
     #[cold]
     pub(crate) fn with_detail(mut self, detail: impl Into<Box<str>>) -> Self {
@@ -154,6 +161,7 @@ impl Error {
         self
     }
 
+    #[allow(dead_code, reason = "for the schema and stream layers")]
     /// Attaches the JSON path of the value being parsed.
     #[cold]
     pub(crate) fn with_path(mut self, path: impl Into<Box<str>>) -> Self {
@@ -161,6 +169,7 @@ impl Error {
         self
     }
 
+    #[allow(dead_code, reason = "for the schema and stream layers")]
     /// Records line and column (1-based) when the input is no longer available to compute them.
     #[cold]
     pub(crate) fn with_line_column(mut self, line: u64, column: u64) -> Self {
@@ -168,6 +177,7 @@ impl Error {
         self
     }
 
+    #[allow(dead_code, reason = "for the schema and stream layers")]
     /// Moves the offset by `base` (used when a window of a stream was parsed).
     #[cold]
     pub(crate) fn shifted(mut self, base: u64) -> Self {
@@ -293,6 +303,7 @@ impl Error {
             ErrorKind::DepthLimitExceeded => "nesting within the depth limit",
             ErrorKind::ExpectedObject => "an object",
             ErrorKind::ExpectedArray => "an array",
+            ErrorKind::InputTooLarge => "an input smaller than 4 GiB",
             ErrorKind::Value(_) => "a valid value for this field",
             ErrorKind::NotCallRecords => "a callRecords sessions page or callRecord document",
             ErrorKind::SessionTooLarge => "a session within max_session_bytes",

@@ -2,7 +2,7 @@
 //!
 //! # How it works
 //!
-//! Stage 1 ([`crate::arch`]) indexes the input one window of `WINDOW_BYTES` (64 KiB) at a time,
+//! Stage 1 (`crate::arch`) indexes the input one window of `WINDOW_BYTES` (64 KiB) at a time,
 //! ahead of the cursor, into a [`Scratch`] that is reused across documents. For each window it
 //! records the absolute offset of every structural position (operators outside strings, every real
 //! quote, every scalar start) and a bitmap of backslashes. The tokenizer walks those offsets:
@@ -46,7 +46,8 @@
 //! - A UTF-8 byte order mark is rejected (`ExpectedValue` at offset 0).
 //! - Numbers of any size and precision are accepted (`1e400`, 400-digit integers); converting them
 //!   is the value layer's job.
-//! - Inputs of 4 GiB or more are not supported (structural offsets are `u32`).
+//! - Inputs of 4 GiB or more are rejected with [`ErrorKind::InputTooLarge`] (structural offsets are
+//!   `u32`); stream such documents instead.
 
 use crate::arch::{self, Backend, Indexer, Window};
 use crate::error::{Error, ErrorKind};
@@ -129,9 +130,10 @@ impl Scratch {
         Self::default()
     }
 
-    /// Empty buffers using the given stage-1 backend.
+    /// Empty buffers using the given stage-1 backend (see `Backend::supported`).
     ///
-    /// The backend must be supported by this CPU.
+    /// A backend this CPU cannot run falls back to the detected one; [`Tokenizer::backend`] says
+    /// which one a tokenizer really uses.
     pub fn with_backend(backend: Backend) -> Self {
         Scratch {
             window: Window::default(),
@@ -238,6 +240,8 @@ pub struct Tokenizer<'a> {
     /// Bit stack of open containers: bit `d` is set when level `d` is an object.
     stack: Vec<u64>,
     depth: usize,
+    /// The innermost open container is an object (cache of the stack's top bit).
+    in_object: bool,
     depth_limit: usize,
     /// Offset of the first stage-1 error seen so far (`usize::MAX`: none).
     pending: usize,
@@ -296,6 +300,7 @@ impl<'a> Tokenizer<'a> {
             indexer: Indexer::new(backend),
             stack,
             depth: 0,
+            in_object: false,
             depth_limit,
             pending: usize::MAX,
             pending_kind: ErrorKind::InvalidUtf8,
@@ -376,6 +381,12 @@ impl<'a> Tokenizer<'a> {
     #[cold]
     #[inline(never)]
     fn refill(&mut self) -> Option<usize> {
+        if self.input.len() > u32::MAX as usize {
+            // Structural offsets are `u32`: refuse rather than index wrongly.
+            self.pending = 0;
+            self.pending_kind = ErrorKind::InputTooLarge;
+            return None;
+        }
         loop {
             let start = self.window.end;
             if start >= self.input.len() {
@@ -460,6 +471,12 @@ impl<'a> Tokenizer<'a> {
 
     #[inline(always)]
     fn top_is_object(&self) -> bool {
+        self.in_object
+    }
+
+    /// Reads the stack bit of the innermost open container.
+    #[inline(always)]
+    fn stack_top_is_object(&self) -> bool {
         let level = self.depth.wrapping_sub(1);
         self.stack
             .get(level / 64)
@@ -485,6 +502,7 @@ impl<'a> Tokenizer<'a> {
             }
         }
         self.depth = level + 1;
+        self.in_object = object;
         if level == 0 {
             self.top = Top::Inside;
         }
@@ -498,6 +516,7 @@ impl<'a> Tokenizer<'a> {
             return Err(self.after_value_error(at));
         }
         self.depth -= 1;
+        self.in_object = self.stack_top_is_object();
         self.first = false;
         if self.depth == 0 {
             self.top = Top::Done;
@@ -530,6 +549,15 @@ impl<'a> Tokenizer<'a> {
     /// The string whose opening quote is at `open` (already consumed); consumes its closing quote.
     #[inline(always)]
     fn string_at(&mut self, open: usize) -> Result<JsonStr<'a>, Error> {
+        let (close, escaped) = self.string_close(open)?;
+        let raw = self.input.get(open + 1..close).unwrap_or(&[]);
+        Ok(JsonStr::new(raw, escaped))
+    }
+
+    /// Validates the string whose opening quote is at `open` (already consumed) and consumes its
+    /// closing quote; returns the closing quote's offset and whether the string has escapes.
+    #[inline(always)]
+    fn string_close(&mut self, open: usize) -> Result<(usize, bool), Error> {
         let Some(close) = self.next_structural() else {
             return Err(self.eof());
         };
@@ -537,16 +565,14 @@ impl<'a> Tokenizer<'a> {
         if close > self.pending {
             return Err(self.string_stage1_error(open, close));
         }
-        let Some(raw) = self.input.get(open + 1..close) else {
-            return Err(self.err(ErrorKind::Eof, close));
-        };
         let escaped = self.has_backslash(open + 1, close);
         if escaped {
+            let raw = self.input.get(open + 1..close).unwrap_or(&[]);
             if let Err(at) = check_escapes(raw) {
                 return Err(self.err(ErrorKind::InvalidEscape, open + 1 + at));
             }
         }
-        Ok(JsonStr::new(raw, escaped))
+        Ok((close, escaped))
     }
 
     /// A stage-1 error lies inside the string `open..=close`; an invalid escape before it wins.
@@ -836,8 +862,7 @@ impl<'a> Tokenizer<'a> {
             let s = self.value_start()?;
             match self.byte(s) {
                 b'"' => {
-                    self.string_at(s)?;
-                    end = self.pos_end_of_string();
+                    end = self.string_close(s)?.0 + 1;
                 }
                 b'{' => {
                     self.push(true, s)?;
@@ -846,7 +871,7 @@ impl<'a> Tokenizer<'a> {
                     };
                     match self.byte(k) {
                         b'"' => {
-                            self.string_at(k)?;
+                            self.string_close(k)?;
                             self.colon()?;
                             continue 'value;
                         }
@@ -894,7 +919,7 @@ impl<'a> Tokenizer<'a> {
                         if self.byte(k) != b'"' {
                             return Err(self.key_error(k));
                         }
-                        self.string_at(k)?;
+                        self.string_close(k)?;
                         self.colon()?;
                         continue 'value;
                     }
@@ -907,16 +932,6 @@ impl<'a> Tokenizer<'a> {
                 }
             }
         }
-    }
-
-    /// The end (one past the closing quote) of the string just consumed.
-    #[inline(always)]
-    fn pos_end_of_string(&self) -> usize {
-        // The closing quote is the last consumed structural; `pos >= 1` right after consuming it.
-        self.window
-            .structurals
-            .get(self.pos.wrapping_sub(1))
-            .map_or(self.input.len(), |&c| c as usize + 1)
     }
 
     /// Generic walk: the next token, or `None` after the top-level value is complete and only
@@ -1058,6 +1073,7 @@ fn check_escapes(raw: &[u8]) -> Result<(), usize> {
 }
 
 #[cfg(test)]
+#[allow(clippy::panic, reason = "test failures panic")]
 mod tests {
     use super::*;
 

@@ -6,6 +6,8 @@
 //! `$CARGO_MANIFEST_DIR/../shared/jsontestsuite/test_parsing`, else
 //! `/work/shared/jsontestsuite/test_parsing`.
 
+#![allow(clippy::panic, reason = "test failures panic")]
+
 use std::path::PathBuf;
 
 use callrecords::tokenizer::{Scratch, Tokenizer, DEFAULT_DEPTH_LIMIT};
@@ -108,12 +110,9 @@ fn suite_dir() -> PathBuf {
     panic!("JSONTestSuite not found; tried {candidates:?} (set CALLRECORDS_JSONTESTSUITE)");
 }
 
-/// The backends to run: the detected one and the scalar reference.
-// TODO(stage 1): use `Backend::supported()` once it lands, to run every backend this CPU has.
+/// Every stage-1 backend this CPU supports (the scalar reference included).
 fn backends() -> Vec<Backend> {
-    let mut all = vec![Backend::Scalar, Scratch::default().backend()];
-    all.dedup();
-    all
+    Backend::supported()
 }
 
 /// Validates through `skip_value` + `finish`.

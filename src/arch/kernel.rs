@@ -223,21 +223,19 @@ pub(crate) unsafe fn index_blocks<B: Block>(
     let mut words = backslashes.iter_mut();
     let mut chunks = bytes.chunks_exact(64);
     let mut offset = base;
-    let mut run = |block: &[u8; 64], offset: usize, word: Option<&mut u64>| {
-        // SAFETY: the caller guarantees the CPU supports `B`'s instruction set.
-        let m = unsafe { B::classify(block) };
-        if let Some(word) = word {
-            *word = m.backslash;
-        }
-        let (bits, ctrl) = block_bits::<B>(m, state);
-        if ctrl != 0 && ctrl_at.is_none() {
-            ctrl_at = Some(offset + ctrl.trailing_zeros() as usize);
-        }
-        flatten(structurals, offset as u32, bits);
-    };
     for chunk in chunks.by_ref() {
         if let Some(block) = chunk.first_chunk::<64>() {
-            run(block, offset, words.next());
+            // SAFETY: the caller guarantees the CPU supports `B`'s instruction set.
+            unsafe {
+                step::<B>(
+                    block,
+                    offset,
+                    words.next(),
+                    state,
+                    structurals,
+                    &mut ctrl_at,
+                )
+            };
         }
         offset += 64;
     }
@@ -245,9 +243,46 @@ pub(crate) unsafe fn index_blocks<B: Block>(
     if !rest.is_empty() {
         let mut block = [b' '; 64];
         block[..rest.len()].copy_from_slice(rest);
-        run(&block, offset, words.next());
+        // SAFETY: as above.
+        unsafe {
+            step::<B>(
+                &block,
+                offset,
+                words.next(),
+                state,
+                structurals,
+                &mut ctrl_at,
+            )
+        };
     }
     ctrl_at
+}
+
+/// One block of [`index_blocks`]. A function rather than a closure: `#[inline(always)]` functions
+/// are compiled into their `#[target_feature]` caller, closures inside a generic helper are not.
+///
+/// # Safety
+///
+/// - The CPU must support the instruction set of `B`.
+#[inline(always)]
+unsafe fn step<B: Block>(
+    block: &[u8; 64],
+    offset: usize,
+    word: Option<&mut u64>,
+    state: &mut State,
+    structurals: &mut Vec<u32>,
+    ctrl_at: &mut Option<usize>,
+) {
+    // SAFETY: the caller guarantees the CPU supports `B`'s instruction set.
+    let m = unsafe { B::classify(block) };
+    if let Some(word) = word {
+        *word = m.backslash;
+    }
+    let (bits, ctrl) = block_bits::<B>(m, state);
+    if ctrl != 0 && ctrl_at.is_none() {
+        *ctrl_at = Some(offset + ctrl.trailing_zeros() as usize);
+    }
+    flatten(structurals, offset as u32, bits);
 }
 
 /// The scalar reference classification of one byte, for tests of the nibble tables.

@@ -133,7 +133,7 @@ impl Backend {
     }
 
     /// Whether this CPU (and this build's target) can run the backend. Probes the CPU on each call;
-    /// [`detected`] caches its answer.
+    /// the automatic choice ([`crate::backend`]) is probed once and cached.
     pub fn is_supported(self) -> bool {
         Kernel::new(self).is_some()
     }
@@ -157,8 +157,8 @@ pub(crate) fn detected() -> Backend {
     }
     let b = probe();
     let code = ALL.iter().position(|&x| x == b).map_or(0, |i| i as u8 + 1);
-    // Two threads may probe at once; both reach the same answer, and only the first stores it (so
-    // the warning below prints at most once per racing thread, in practice once).
+    // Two threads may probe at once; both reach the same answer and only the first stores it. (A
+    // `CALLRECORDS_BACKEND` warning then prints once per racing thread: in practice once.)
     match DETECTED.compare_exchange(0, code, Ordering::Relaxed, Ordering::Relaxed) {
         Ok(_) => b,
         Err(won) => (won as usize)
@@ -399,6 +399,9 @@ impl Indexer {
         out.backslashes.resize(bytes.len().div_ceil(64), 0);
         out.start = start;
         out.end = end;
+        // At most one structural per byte, plus the 64 spare slots the flattener writes into: one
+        // reservation per window (a no-op once the buffer has grown) keeps the block loop lean.
+        out.structurals.reserve(bytes.len() + 64);
         let ctrl = self.kernel.index(
             bytes,
             start,
@@ -456,8 +459,12 @@ fn detected_kernel() -> Kernel {
 /// Validates `bytes` as UTF-8: on failure, the length of the valid prefix and the invalid
 /// sequence's length (`None` when the input ends inside a sequence), as `core::str::Utf8Error`.
 fn validate_utf8(bytes: &[u8]) -> Result<(), (usize, Option<usize>)> {
+    // `basic` is the faster check; `compat` reruns only on failure, for the error's position.
     #[cfg(not(miri))]
-    let result = simdutf8::compat::from_utf8(bytes).map_err(|e| (e.valid_up_to(), e.error_len()));
+    let result = match simdutf8::basic::from_utf8(bytes) {
+        Ok(_) => return Ok(()),
+        Err(_) => simdutf8::compat::from_utf8(bytes).map_err(|e| (e.valid_up_to(), e.error_len())),
+    };
     // Miri cannot run simdutf8's SIMD code; the standard library's validator is the same contract.
     #[cfg(miri)]
     let result = core::str::from_utf8(bytes).map_err(|e| (e.valid_up_to(), e.error_len()));

@@ -1,0 +1,386 @@
+//! One Rust enum per Graph enum, members in the model's declared order, plus [`ModalitySet`].
+//!
+//! Every enum has an `Unknown(JsonStr)` variant that keeps the raw text of a member this crate does
+//! not know (for example one added to Graph later), so no member is ever lost or an error.
+//! `unknownFutureValue` is a known member (`UnknownFutureValue`).
+
+use crate::value::JsonStr;
+
+use super::keys::unescape_small;
+
+/// A Graph enum: built from the JSON string, printed back as the Graph text.
+pub trait GraphEnum<'a>: Sized + Copy {
+    /// The members' Graph texts in declared order.
+    const MEMBERS: &'static [&'static str];
+    /// Maps the JSON string to a member, or to `Unknown` keeping the raw text.
+    fn from_json(s: JsonStr<'a>) -> Self;
+    /// The Graph text of the member. For `Unknown`, the raw text as it appeared (escapes not decoded).
+    fn as_str(&self) -> &'a str;
+}
+
+macro_rules! graph_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $var:ident = $text:literal,)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name<'a> {
+            $($(#[$vm])* #[doc = concat!("`", $text, "`")] $var,)*
+            /// A member this crate does not know, with its raw JSON text (escapes undecoded).
+            Unknown(JsonStr<'a>),
+        }
+
+        impl<'a> $name<'a> {
+            fn from_bytes(b: &[u8]) -> Option<Self> {
+                $(if b == $text.as_bytes() { return Some($name::$var); })*
+                None
+            }
+
+            /// The Graph text of the member (for `Unknown`, its raw text).
+            pub fn as_str(&self) -> &'a str {
+                GraphEnum::as_str(self)
+            }
+
+            /// True for a member this crate does not know.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, $name::Unknown(_))
+            }
+        }
+
+        impl<'a> GraphEnum<'a> for $name<'a> {
+            const MEMBERS: &'static [&'static str] = &[$($text),*];
+
+            fn from_json(s: JsonStr<'a>) -> Self {
+                let found = if s.has_escapes() {
+                    let mut buf = [0u8; 64];
+                    unescape_small(s.raw(), &mut buf).and_then(Self::from_bytes)
+                } else {
+                    Self::from_bytes(s.raw())
+                };
+                found.unwrap_or($name::Unknown(s))
+            }
+
+            fn as_str(&self) -> &'a str {
+                match self {
+                    $($name::$var => $text,)*
+                    $name::Unknown(s) => core::str::from_utf8(s.raw()).unwrap_or(""),
+                }
+            }
+        }
+
+        impl core::fmt::Display for $name<'_> {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        #[cfg(feature = "serde")]
+        impl serde::Serialize for $name<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $name::Unknown(raw) => raw.serialize(s),
+                    _ => s.serialize_str(self.as_str()),
+                }
+            }
+        }
+    };
+}
+
+graph_enum! {
+    /// `microsoft.graph.callRecords.audioCodec`.
+    AudioCodec {
+        Unknown_ = "unknown", Invalid = "invalid", Cn = "cn", Pcma = "pcma", Pcmu = "pcmu",
+        AmrWide = "amrWide", G722 = "g722", G7221 = "g7221", G7221c = "g7221c", G729 = "g729",
+        MultiChannelAudio = "multiChannelAudio", Muchv2 = "muchv2", Opus = "opus", Satin = "satin",
+        SatinFullband = "satinFullband", RtAudio8 = "rtAudio8", RtAudio16 = "rtAudio16", Silk = "silk",
+        SilkNarrow = "silkNarrow", SilkWide = "silkWide", Siren = "siren", XmsRta = "xmsRta",
+        UnknownFutureValue = "unknownFutureValue",
+    }
+}
+
+graph_enum! {
+    /// `microsoft.graph.callRecords.callType`.
+    CallType { Unknown_ = "unknown", GroupCall = "groupCall", PeerToPeer = "peerToPeer",
+        UnknownFutureValue = "unknownFutureValue", }
+}
+
+graph_enum! {
+    /// `microsoft.graph.callRecords.clientPlatform`.
+    ClientPlatform {
+        Unknown_ = "unknown", Windows = "windows", MacOs = "macOS", Ios = "iOS", Android = "android",
+        Web = "web", IpPhone = "ipPhone", RoomSystem = "roomSystem", SurfaceHub = "surfaceHub",
+        HoloLens = "holoLens", UnknownFutureValue = "unknownFutureValue",
+    }
+}
+
+graph_enum! {
+    /// `microsoft.graph.callRecords.failureStage`.
+    FailureStage { Unknown_ = "unknown", CallSetup = "callSetup", Midcall = "midcall",
+        UnknownFutureValue = "unknownFutureValue", }
+}
+
+graph_enum! {
+    /// `microsoft.graph.callRecords.mediaStreamDirection` (closed: no `unknownFutureValue`).
+    MediaStreamDirection { CallerToCallee = "callerToCallee", CalleeToCaller = "calleeToCaller", }
+}
+
+graph_enum! {
+    /// `microsoft.graph.callRecords.modality`.
+    Modality {
+        Audio = "audio", Video = "video", VideoBasedScreenSharing = "videoBasedScreenSharing",
+        Data = "data", ScreenSharing = "screenSharing", UnknownFutureValue = "unknownFutureValue",
+    }
+}
+
+graph_enum! {
+    /// `microsoft.graph.callRecords.networkConnectionType`.
+    NetworkConnectionType { Unknown_ = "unknown", Wired = "wired", Wifi = "wifi", Mobile = "mobile",
+        Tunnel = "tunnel", UnknownFutureValue = "unknownFutureValue", }
+}
+
+graph_enum! {
+    /// `microsoft.graph.callRecords.networkTransportProtocol`.
+    NetworkTransportProtocol { Unknown_ = "unknown", Udp = "udp", Tcp = "tcp",
+        UnknownFutureValue = "unknownFutureValue", }
+}
+
+graph_enum! {
+    /// `microsoft.graph.callRecords.productFamily`. `azureCommunicationServices` comes after the
+    /// sentinel: Graph sends it only with `Prefer: include-unknown-enum-members`.
+    ProductFamily { Unknown_ = "unknown", Teams = "teams", SkypeForBusiness = "skypeForBusiness",
+        Lync = "lync", UnknownFutureValue = "unknownFutureValue",
+        AzureCommunicationServices = "azureCommunicationServices", }
+}
+
+graph_enum! {
+    /// `microsoft.graph.callRecords.pstnCallDurationSource` (log rows only; closed).
+    PstnCallDurationSource { Microsoft = "microsoft", Operator = "operator", }
+}
+
+graph_enum! {
+    /// `microsoft.graph.callRecords.serviceRole`.
+    ServiceRole {
+        Unknown_ = "unknown", CustomBot = "customBot",
+        SkypeForBusinessMicrosoftTeamsGateway = "skypeForBusinessMicrosoftTeamsGateway",
+        SkypeForBusinessAudioVideoMcu = "skypeForBusinessAudioVideoMcu",
+        SkypeForBusinessApplicationSharingMcu = "skypeForBusinessApplicationSharingMcu",
+        SkypeForBusinessCallQueues = "skypeForBusinessCallQueues",
+        SkypeForBusinessAutoAttendant = "skypeForBusinessAutoAttendant",
+        MediationServer = "mediationServer",
+        MediationServerCloudConnectorEdition = "mediationServerCloudConnectorEdition",
+        ExchangeUnifiedMessagingService = "exchangeUnifiedMessagingService",
+        MediaController = "mediaController",
+        ConferencingAnnouncementService = "conferencingAnnouncementService",
+        ConferencingAttendant = "conferencingAttendant",
+        AudioTeleconferencerController = "audioTeleconferencerController",
+        SkypeForBusinessUnifiedCommunicationApplicationPlatform =
+            "skypeForBusinessUnifiedCommunicationApplicationPlatform",
+        ResponseGroupServiceAnnouncementService = "responseGroupServiceAnnouncementService",
+        Gateway = "gateway", SkypeTranslator = "skypeTranslator",
+        SkypeForBusinessAttendant = "skypeForBusinessAttendant",
+        ResponseGroupService = "responseGroupService", Voicemail = "voicemail",
+        UnknownFutureValue = "unknownFutureValue",
+    }
+}
+
+graph_enum! {
+    /// `microsoft.graph.callRecords.userFeedbackRating`.
+    UserFeedbackRating { NotRated = "notRated", Bad = "bad", Poor = "poor", Fair = "fair",
+        Good = "good", Excellent = "excellent", UnknownFutureValue = "unknownFutureValue", }
+}
+
+graph_enum! {
+    /// `microsoft.graph.callRecords.videoCodec`.
+    VideoCodec {
+        Unknown_ = "unknown", Invalid = "invalid", Av1 = "av1", H263 = "h263", H264 = "h264",
+        H264s = "h264s", H264uc = "h264uc", H265 = "h265", Rtvc1 = "rtvc1", RtVideo = "rtVideo",
+        Xrtvc1 = "xrtvc1", UnknownFutureValue = "unknownFutureValue",
+    }
+}
+
+graph_enum! {
+    /// `microsoft.graph.callRecords.wifiBand`.
+    WifiBand { Unknown_ = "unknown", Frequency24GHz = "frequency24GHz",
+        Frequency50GHz = "frequency50GHz", Frequency60GHz = "frequency60GHz",
+        UnknownFutureValue = "unknownFutureValue", }
+}
+
+graph_enum! {
+    /// `microsoft.graph.callRecords.wifiRadioType`.
+    WifiRadioType {
+        Unknown_ = "unknown", Wifi80211a = "wifi80211a", Wifi80211b = "wifi80211b",
+        Wifi80211g = "wifi80211g", Wifi80211n = "wifi80211n", Wifi80211ac = "wifi80211ac",
+        Wifi80211ax = "wifi80211ax", UnknownFutureValue = "unknownFutureValue",
+    }
+}
+
+graph_enum! {
+    /// `microsoft.graph.endpointType` (on `communicationsIdentitySet.endpointType`).
+    EndpointType { Default = "default", Voicemail = "voicemail",
+        SkypeForBusiness = "skypeForBusiness", SkypeForBusinessVoipPhone = "skypeForBusinessVoipPhone",
+        UnknownFutureValue = "unknownFutureValue", }
+}
+
+graph_enum! {
+    /// `microsoft.graph.callRecords.pstnUserBlockMode` (beta log rows only).
+    PstnUserBlockMode { Blocked = "blocked", Unblocked = "unblocked",
+        UnknownFutureValue = "unknownFutureValue", }
+}
+
+/// How many unknown modality texts a [`ModalitySet`] keeps inline.
+pub const MODALITY_UNKNOWN_INLINE: usize = 2;
+
+/// The set of `modalities` of a call record or session: a bitset of the known members, plus the
+/// first [`MODALITY_UNKNOWN_INLINE`] unknown members' raw texts and a flag when there were more.
+///
+/// No allocation. Order and duplicates of the input array are not kept (it is a set); iteration
+/// yields the known members in declared order, then the kept unknown ones in input order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ModalitySet<'a> {
+    bits: u8,
+    unknown: [Option<JsonStr<'a>>; MODALITY_UNKNOWN_INLINE],
+    more_unknown: bool,
+}
+
+const MODALITY_KNOWN: [Modality<'static>; 6] = [
+    Modality::Audio,
+    Modality::Video,
+    Modality::VideoBasedScreenSharing,
+    Modality::Data,
+    Modality::ScreenSharing,
+    Modality::UnknownFutureValue,
+];
+
+fn modality_bit(m: &Modality<'_>) -> Option<u8> {
+    MODALITY_KNOWN.iter().position(|k| k == m).map(|i| 1u8 << i)
+}
+
+impl<'a> ModalitySet<'a> {
+    /// The empty set.
+    pub const fn new() -> Self {
+        ModalitySet {
+            bits: 0,
+            unknown: [None; MODALITY_UNKNOWN_INLINE],
+            more_unknown: false,
+        }
+    }
+
+    /// Adds a member. Unknown members beyond the inline capacity only set [`Self::has_more_unknown`].
+    pub fn insert(&mut self, m: Modality<'a>) {
+        if let Some(bit) = modality_bit(&m) {
+            self.bits |= bit;
+            return;
+        }
+        if let Modality::Unknown(raw) = m {
+            for slot in self.unknown.iter_mut() {
+                match slot {
+                    Some(s) if *s == raw => return,
+                    Some(_) => {}
+                    None => {
+                        *slot = Some(raw);
+                        return;
+                    }
+                }
+            }
+            self.more_unknown = true;
+        }
+    }
+
+    /// True when `m` is in the set (unknown members compare by raw text).
+    pub fn contains(&self, m: Modality<'_>) -> bool {
+        match modality_bit(&m) {
+            Some(bit) => self.bits & bit != 0,
+            None => match m {
+                Modality::Unknown(raw) => {
+                    self.unknown.iter().flatten().any(|s| s.raw() == raw.raw())
+                }
+                _ => false,
+            },
+        }
+    }
+
+    /// True when the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.bits == 0 && self.unknown[0].is_none()
+    }
+
+    /// The number of members kept (known plus inline unknown).
+    pub fn len(&self) -> usize {
+        self.bits.count_ones() as usize + self.unknown.iter().flatten().count()
+    }
+
+    /// True when more unknown members appeared than the set keeps inline.
+    pub fn has_more_unknown(&self) -> bool {
+        self.more_unknown
+    }
+
+    /// The members: known ones in declared order, then the kept unknown ones.
+    pub fn iter(&self) -> impl Iterator<Item = Modality<'a>> + '_ {
+        MODALITY_KNOWN
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| self.bits & (1 << i) != 0)
+            .map(|(_, m)| *m)
+            .chain(self.unknown.iter().flatten().map(|s| Modality::Unknown(*s)))
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for ModalitySet<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_and_unknown_members() {
+        let s = JsonStr::new(b"unknownFutureValue", false);
+        assert_eq!(Modality::from_json(s), Modality::UnknownFutureValue);
+        let s = JsonStr::new(b"hologram", false);
+        assert_eq!(Modality::from_json(s), Modality::Unknown(s));
+        assert_eq!(Modality::from_json(s).as_str(), "hologram");
+        let s = JsonStr::new(b"\\u0061udio", true);
+        assert_eq!(Modality::from_json(s), Modality::Audio);
+        let s = JsonStr::new(b"azureCommunicationServices", false);
+        assert_eq!(
+            ProductFamily::from_json(s),
+            ProductFamily::AzureCommunicationServices
+        );
+        assert_eq!(ClientPlatform::MacOs.as_str(), "macOS");
+        assert_eq!(AudioCodec::MEMBERS.len(), 23);
+        assert_eq!(ServiceRole::MEMBERS.len(), 22);
+    }
+
+    #[test]
+    fn modality_set() {
+        let mut set = ModalitySet::new();
+        assert!(set.is_empty());
+        set.insert(Modality::Video);
+        set.insert(Modality::Audio);
+        set.insert(Modality::Audio);
+        let a = JsonStr::new(b"x1", false);
+        let b = JsonStr::new(b"x2", false);
+        let c = JsonStr::new(b"x3", false);
+        set.insert(Modality::Unknown(a));
+        set.insert(Modality::Unknown(b));
+        set.insert(Modality::Unknown(a));
+        assert!(!set.has_more_unknown());
+        set.insert(Modality::Unknown(c));
+        assert!(set.has_more_unknown());
+        let v: Vec<_> = set.iter().collect();
+        assert_eq!(
+            v,
+            vec![
+                Modality::Audio,
+                Modality::Video,
+                Modality::Unknown(a),
+                Modality::Unknown(b)
+            ]
+        );
+        assert!(set.contains(Modality::Unknown(b)));
+        assert!(!set.contains(Modality::Data));
+        assert_eq!(set.len(), 4);
+    }
+}
