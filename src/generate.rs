@@ -20,7 +20,9 @@
 //!
 //! Both shapes come pretty-printed (4-space indent, `"key": value`, like the Graph docs) or compact.
 //! The document is closed just past [`GenOptions::target_bytes`]: sessions are added while the output is
-//! shorter than the target, then the arrays and objects are closed.
+//! shorter than the target, then the arrays and objects are closed. A page therefore holds as many
+//! sessions as the size needs (Graph itself sends at most 60 per page). Pretty sessions average about
+//! 55 KiB (3 KiB to about 160 KiB).
 //!
 //! # What the output covers
 //!
@@ -106,8 +108,9 @@ pub fn to_vec(options: &GenOptions) -> Vec<u8> {
 }
 
 /// The generated document as a [`std::io::Read`]: the same bytes as [`to_vec`] for the same
-/// options, produced one session at a time into a small internal buffer (a few kilobytes, the size
-/// of one session), so memory does not grow with `target_bytes`.
+/// options, produced one session at a time into an internal buffer that grows only to the largest
+/// session (pretty sessions average about 55 KiB and stay under about 200 KiB), so memory does not
+/// grow with `target_bytes`.
 #[derive(Debug)]
 pub struct GenReader {
     gen: Gen,
@@ -996,7 +999,7 @@ impl Gen {
     fn fixed(&mut self, int: u64, frac: u64, digits: u32) {
         let mut frac = frac;
         let mut digits = digits;
-        while digits > 0 && frac % 10 == 0 {
+        while digits > 0 && frac.is_multiple_of(10) {
             frac /= 10;
             digits -= 1;
         }
@@ -1127,7 +1130,7 @@ impl Gen {
                 // .NET round-trip style with trailing zeros trimmed.
                 let mut f = nanos / 100;
                 let mut d = 7;
-                while d > 0 && f % 10 == 0 {
+                while d > 0 && f.is_multiple_of(10) {
                     f /= 10;
                     d -= 1;
                 }
@@ -1177,7 +1180,7 @@ impl Gen {
         }
         let trim = !(800..=859).contains(&r);
         if trim {
-            while digits > 0 && frac % 10 == 0 {
+            while digits > 0 && frac.is_multiple_of(10) {
                 frac /= 10;
                 digits -= 1;
             }
@@ -1230,6 +1233,20 @@ impl Gen {
             }
         }
         self.out.extend_from_slice(b"S\"");
+    }
+
+    /// A freeze duration: usually under `hi_ms` milliseconds, now and then minutes, hours or days
+    /// (so the `M`, `H` and `D` designators appear in real fields).
+    fn freeze_duration(&mut self, hi_ms: u64) {
+        if self.rng.chance(50) {
+            let secs = self
+                .rng
+                .pick(&[62u64, 75, 3_600, 3_723, 7_260, 86_400, 93_600]);
+            let frac = if self.rng.chance(500) { 500_000_000 } else { 0 };
+            self.duration(secs * NS as u64 + frac);
+        } else {
+            self.duration_ms(0, hi_ms);
+        }
     }
 
     /// A nullable duration between `lo_ms` and `hi_ms` milliseconds (with sub-millisecond digits).
@@ -1989,7 +2006,7 @@ impl Gen {
             }
             7 => {
                 g.key("averageFreezeDuration");
-                when!(g, video, g.duration_ms(0, 2_000));
+                when!(g, video, g.freeze_duration(2_000));
             }
             8 => {
                 g.key("averageJitter");
@@ -2112,7 +2129,7 @@ impl Gen {
             }
             27 => {
                 g.key("rmsFreezeDuration");
-                when!(g, video, g.duration_ms(0, 3_000));
+                when!(g, video, g.freeze_duration(3_000));
             }
             28 if sip || g.rng.chance(50) => {
                 g.key("startDateTime");
@@ -2631,6 +2648,7 @@ mod tests {
             "4294967295",
             "\"PT0S\"",
             "\"PT1S\"",
+            "\"PT1H\"",
             "\"P0D\"",
             "+01:00\"",
             "-05:30\"",

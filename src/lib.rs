@@ -52,6 +52,10 @@
 //! members' text, and a bad value in one field is recorded on its record ([`FieldErrors`]) without
 //! dropping anything else, unless [`Options::strict`] asks for an error. See [`Event`] for the
 //! event order and [`schema`] for the records and the parsing rules.
+//!
+//! For input that should not be held whole (large files, HTTP bodies, `.json.gz`), [`Reader`] (over
+//! any [`std::io::Read`]) and [`Feeder`] (pushed chunks, for async code) give the same events one
+//! [`Section`] at a time, holding about one session in memory; see [`stream`].
 
 mod arch;
 mod error;
@@ -71,3 +75,6 @@ pub use schema::{
     Annotation, CallRecord, Endpoint, FieldError, FieldErrors, Identity, IdentitySet, Media,
     MediaStream, ModalitySet, PageInfo, Path, Segment, Session, Shape, Undeclared, UserAgent,
 };
+
+pub mod stream;
+pub use stream::{Feeder, Reader, Section, SectionEvents, SectionKind, StreamOptions};

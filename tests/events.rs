@@ -839,15 +839,21 @@ static ALLOC: counting::Counting = counting::Counting;
 fn parser_second_pass_makes_no_allocations() {
     use callrecords::generate::{to_vec, GenOptions, Shape as GenShape};
     for shape in [GenShape::Sessions, GenShape::CallRecord] {
-        for size in [1 << 20, 3 << 20] {
+        // Issue 4: documents of more than 10 MiB, at two sizes, so that a count growing with
+        // the document's size would show.
+        for size in [11 << 20, 22 << 20] {
             let doc = to_vec(&GenOptions {
                 seed: 11,
                 target_bytes: size,
                 compact: false,
                 shape,
             });
+            assert!(doc.len() > 10 << 20, "{shape:?} {}", doc.len());
             let mut parser = Parser::new();
+            let before = counting::count();
             let first = parser.events(&doc).inspect(|e| assert!(e.is_ok())).count();
+            // The counter is live: the first pass allocates the parser's buffers.
+            assert!(counting::count() > before, "{shape:?} {size}");
             let before = counting::count();
             let second = parser.events(&doc).inspect(|e| assert!(e.is_ok())).count();
             let allocs = counting::count() - before;

@@ -133,11 +133,8 @@ fn duration_display_and_conversions() {
         ("PT24H0.1S", "P1DT0.1S"),
     ];
     for &(s, want) in cases {
-        let d: Duration = match s.parse() {
-            Ok(d) => d,
-            Err(e) => panic!("{s}: {e}"),
-        };
-        assert_eq!(d.to_string(), want, "{s}");
+        let d = s.parse::<Duration>().map(|d| d.to_string());
+        assert_eq!(d.as_deref(), Ok(want), "{s}");
     }
     let d = Duration::from_nanos(1_500_000_000);
     assert_eq!(
@@ -269,15 +266,14 @@ fn timestamp_display_order_equality() {
         ),
     ];
     for &(s, want) in cases {
-        let t: Timestamp = match s.parse() {
-            Ok(t) => t,
-            Err(e) => panic!("{s}: {e}"),
-        };
-        assert_eq!(t.to_string(), want, "{s}");
+        let t = s.parse::<Timestamp>().map(|t| t.to_string());
+        assert_eq!(t.as_deref(), Ok(want), "{s}");
     }
-    let p = |s: &str| match Timestamp::parse(s.as_bytes()) {
-        Ok(t) => t,
-        Err(e) => panic!("{s}: {e}"),
+    // Every text here is valid (checked by `timestamp_accepted`-style asserts below).
+    let p = |s: &str| {
+        let t = Timestamp::parse(s.as_bytes());
+        assert!(t.is_ok(), "{s}: {t:?}");
+        t.unwrap_or_else(|_| Timestamp::from_unix(0, 0, 0).unwrap_or_else(|| unreachable!()))
     };
     let a = p("2023-09-25T11:36:40.25+01:00");
     let b = p("2023-09-25T10:36:40.25Z");
@@ -788,6 +784,11 @@ proptest! {
         let decoded = j.decode();
         prop_assert_eq!(decoded.as_deref(), Ok(s.as_str()));
         prop_assert!(j.eq_str(&s));
+        let longer = format!("{s}x");
+        prop_assert!(!j.eq_str(&longer));
+        if let Some(last) = s.chars().last() {
+            prop_assert!(!j.eq_str(&s[..s.len() - last.len_utf8()]));
+        }
         let arena = bumpalo::Bump::new();
         prop_assert_eq!(j.decode_in(&arena), Ok(s.as_str()));
     }
@@ -801,7 +802,9 @@ proptest! {
         let _ = parse_f64(&bytes);
         for flag in [false, true] {
             let s = JsonStr::new(&bytes, flag);
-            let _ = s.decode();
+            if let Ok(d) = s.decode() {
+                prop_assert!(s.eq_str(&d));
+            }
             let _ = s.eq_str("caller");
             let _ = s.to_string();
             let _ = parse_f64_str(s);

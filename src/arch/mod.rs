@@ -361,7 +361,7 @@ impl Indexer {
     /// tests can cross many window boundaries with small inputs.
     #[cfg(test)]
     pub(crate) fn with_window_bytes(mut self, bytes: usize) -> Self {
-        assert!(bytes > 0 && bytes % 64 == 0);
+        assert!(bytes > 0 && bytes.is_multiple_of(64));
         self.window_bytes = bytes;
         self
     }

@@ -257,13 +257,18 @@ impl<'a> FeedbackTokens<'a> {
     /// (including `null`) and `@odata.type` are skipped. Iterating makes one small allocation (the
     /// cursor's buffers).
     pub fn iter(&self) -> impl Iterator<Item = (JsonStr<'a>, bool)> + 'a {
+        self.members().filter_map(|(k, b)| Some((k, b?)))
+    }
+
+    /// Every member as `(name, value when it is a boolean)`, in input order.
+    fn members(&self) -> impl Iterator<Item = (JsonStr<'a>, Option<bool>)> + 'a {
         let mut tok = if self.raw.is_empty() {
             None
         } else {
             Some(Tokenizer::new(self.raw))
         };
         let mut started = false;
-        core::iter::from_fn(move || loop {
+        core::iter::from_fn(move || {
             let t = tok.as_mut()?;
             let step = (|| {
                 if !started {
@@ -275,31 +280,31 @@ impl<'a> FeedbackTokens<'a> {
                 };
                 if t.peek()? == Peek::Bool {
                     if let Scalar::Bool(b) = t.scalar()? {
-                        return Ok(Some(Some((k, b))));
+                        return Ok(Some((k, Some(b))));
                     }
                 } else {
                     t.skip_value()?;
                 }
-                Ok::<_, crate::Error>(Some(None))
+                Ok::<_, crate::Error>(Some((k, None)))
             })();
             match step {
-                Ok(Some(Some(item))) => return Some(item),
-                Ok(Some(None)) => continue,
+                Ok(Some(item)) => Some(item),
                 _ => {
                     tok = None;
-                    return None;
+                    None
                 }
             }
         })
     }
 
-    /// The value of token `name` (compared after decoding escapes), when it is a boolean.
+    /// The value of token `name` (compared after decoding escapes), when it is a boolean. A
+    /// repeated token has its last value, as in serde_json, even when that one is not a boolean.
     pub fn get(&self, name: &str) -> Option<bool> {
         let mut found = None;
-        for (k, b) in self.iter() {
+        for (k, b) in self.members() {
             let mut kb: KeyBuf = [0; 64];
             if key_bytes(&k, &mut kb) == name.as_bytes() {
-                found = Some(b);
+                found = b;
             }
         }
         found

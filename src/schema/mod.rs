@@ -395,7 +395,7 @@ impl<'a> Cx<'a> {
     /// Instance annotations (`…@…`) in nested objects are skipped silently.
     #[inline]
     pub(crate) fn unknown(&mut self, at: Path, fp: FieldPath, key: JsonStr<'a>) -> R<()> {
-        if self.report && memchr::memchr(b'@', key.raw()).is_none() {
+        if self.report && at_sign(key).is_none() {
             self.report_undeclared(at, fp, key)
         } else {
             self.tok.skip_value().map(|_| ())
@@ -422,11 +422,10 @@ impl<'a> Cx<'a> {
     /// (`@odata.nextLink`, `segments@odata.context`, …) becomes an [`Annotation`] event;
     /// `@odata.type` is skipped; any other key is undeclared.
     pub(crate) fn record_other(&mut self, at: Path, fp: FieldPath, key: JsonStr<'a>) -> R<()> {
-        let raw_key = key.raw();
-        match memchr::memchr(b'@', raw_key) {
-            Some(_) if raw_key == b"@odata.type" => self.tok.skip_value().map(|_| ()),
-            Some(i) => {
-                let a = self.annotation(at, key, i)?;
+        match at_sign(key) {
+            Some(_) if is_odata_type(key) => self.tok.skip_value().map(|_| ()),
+            Some((i, len)) => {
+                let a = self.annotation(at, key, i, len)?;
                 self.tail.push(Event::Annotation(a));
                 Ok(())
             }
@@ -434,8 +433,15 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// Reads an annotation's value; `i` is the position of `@` in the key.
-    pub(crate) fn annotation(&mut self, at: Path, key: JsonStr<'a>, i: usize) -> R<Annotation<'a>> {
+    /// Reads an annotation's value; the `@` is at `i` in the raw key, `len` bytes long (1, or 6
+    /// when written `\u0040`).
+    pub(crate) fn annotation(
+        &mut self,
+        at: Path,
+        key: JsonStr<'a>,
+        i: usize,
+        len: usize,
+    ) -> R<Annotation<'a>> {
         let offset = self.off();
         let r = self.tok.skip_value()?;
         let raw = self.slice(r);
@@ -448,7 +454,7 @@ impl<'a> Cx<'a> {
                 memchr::memchr(b'\\', &k[..i]).is_some(),
             ))
         };
-        let t = &k[i + 1..];
+        let t = k.get(i + len..).unwrap_or(&[]);
         let term = JsonStr::new(t, memchr::memchr(b'\\', t).is_some());
         Ok(Annotation {
             at,
@@ -458,6 +464,45 @@ impl<'a> Cx<'a> {
             offset,
         })
     }
+}
+
+/// Where the first `@` of a key is in its raw text, and how many bytes it takes there: `(i, 1)`
+/// for a plain `@`, `(i, 6)` for `\u0040` (keys with escapes are rare: the cold path).
+#[inline]
+fn at_sign(key: JsonStr<'_>) -> Option<(usize, usize)> {
+    let raw = key.raw();
+    if !key.has_escapes() {
+        return memchr::memchr(b'@', raw).map(|i| (i, 1));
+    }
+    at_sign_escaped(raw)
+}
+
+#[cold]
+fn at_sign_escaped(raw: &[u8]) -> Option<(usize, usize)> {
+    let mut i = 0;
+    while let Some(&b) = raw.get(i) {
+        match b {
+            b'@' => return Some((i, 1)),
+            b'\\' if raw.get(i + 1) == Some(&b'u') => {
+                if raw
+                    .get(i + 2..i + 6)
+                    .is_some_and(|h| h.eq_ignore_ascii_case(b"0040"))
+                {
+                    return Some((i, 6));
+                }
+                i += 6;
+            }
+            b'\\' => i += 2,
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// True for the key `@odata.type`, however it is escaped.
+fn is_odata_type(key: JsonStr<'_>) -> bool {
+    let mut kb: keys::KeyBuf = [0; 64];
+    keys::key_bytes(&key, &mut kb) == b"@odata.type"
 }
 
 /// Defines a flat view struct whose typed fields are read by one `Cx` reader each, plus a

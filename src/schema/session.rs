@@ -85,7 +85,8 @@ impl<'a> Annotation<'a> {
 
     /// True for `odata.nextLink` terms (on the object or on a property).
     pub fn is_next_link(&self) -> bool {
-        self.term.raw() == b"odata.nextLink"
+        let mut kb: KeyBuf = [0; 64];
+        key_bytes(&self.term, &mut kb) == b"odata.nextLink"
     }
 }
 
@@ -271,6 +272,8 @@ fn parse_session_append<'a>(
     };
     let mut acc = Acc::new(at);
     let mut kb: KeyBuf = [0; 64];
+    // Where the annotations and undeclared keys of the children array begin and end in `cx.tail`.
+    let mut children_tail: Option<(usize, usize)> = None;
     while let Some(key) = cx.tok.next_key()? {
         match key_bytes(&key, &mut kb) {
             b"id" => s.id = cx.str(&mut acc, f("id"))?,
@@ -282,8 +285,13 @@ fn parse_session_append<'a>(
             b"failureInfo" => s.failure_info = FailureInfo::parse(cx, &mut acc, f("failureInfo"))?,
             b"isTest" => s.is_test = cx.bool(&mut acc, f("isTest"))?,
             b"segments" => {
-                // A duplicate `segments` replaces the earlier one's children.
+                // A duplicate `segments` replaces the earlier one's children, with the annotations
+                // and undeclared keys met inside them.
                 buf.truncate(slot + 1);
+                if let Some((a, b)) = children_tail.take() {
+                    cx.tail.drain(a..b);
+                }
+                let tail_from = cx.tail.len();
                 s.segment_count = 0;
                 if cx.array_start(&mut acc, f("segments"))? {
                     let mut i = 0u32;
@@ -294,6 +302,7 @@ fn parse_session_append<'a>(
                         i = i.saturating_add(1);
                     }
                 }
+                children_tail = Some((tail_from, cx.tail.len()));
             }
             _ => cx.record_other(at, FieldPath::new(), key)?,
         }
@@ -423,6 +432,8 @@ fn parse_segment<'a>(
     };
     let mut acc = Acc::new(at);
     let mut kb: KeyBuf = [0; 64];
+    // Where the annotations and undeclared keys of the children array begin and end in `cx.tail`.
+    let mut children_tail: Option<(usize, usize)> = None;
     while let Some(key) = cx.tok.next_key()? {
         match key_bytes(&key, &mut kb) {
             b"id" => g.id = cx.str(&mut acc, f("id"))?,
@@ -432,7 +443,13 @@ fn parse_segment<'a>(
             b"callee" => g.callee = Endpoint::parse(cx, &mut acc, f("callee"))?,
             b"failureInfo" => g.failure_info = FailureInfo::parse(cx, &mut acc, f("failureInfo"))?,
             b"media" => {
+                // A duplicate `media` replaces the earlier one's children, with the annotations
+                // and undeclared keys met inside them.
                 buf.truncate(slot + 1);
+                if let Some((a, b)) = children_tail.take() {
+                    cx.tail.drain(a..b);
+                }
+                let tail_from = cx.tail.len();
                 g.media_count = 0;
                 if cx.array_start(&mut acc, f("media"))? {
                     let mut i = 0u32;
@@ -443,6 +460,7 @@ fn parse_segment<'a>(
                         i = i.saturating_add(1);
                     }
                 }
+                children_tail = Some((tail_from, cx.tail.len()));
             }
             _ => cx.record_other(at, FieldPath::new(), key)?,
         }
@@ -478,6 +496,8 @@ fn parse_media<'a>(
     };
     let mut acc = Acc::new(at);
     let mut kb: KeyBuf = [0; 64];
+    // Where the annotations and undeclared keys of the children array begin and end in `cx.tail`.
+    let mut children_tail: Option<(usize, usize)> = None;
     while let Some(key) = cx.tok.next_key()? {
         match key_bytes(&key, &mut kb) {
             b"label" => m.label = cx.str(&mut acc, f("label"))?,
@@ -494,7 +514,13 @@ fn parse_media<'a>(
                 m.callee_network = NetworkInfo::parse(cx, &mut acc, f("calleeNetwork"))?
             }
             b"streams" => {
+                // A duplicate `streams` replaces the earlier one's children, with the annotations
+                // and undeclared keys met inside them.
                 buf.truncate(slot + 1);
+                if let Some((a, b)) = children_tail.take() {
+                    cx.tail.drain(a..b);
+                }
+                let tail_from = cx.tail.len();
                 m.stream_count = 0;
                 if cx.array_start(&mut acc, f("streams"))? {
                     let mut i = 0u32;
@@ -505,6 +531,7 @@ fn parse_media<'a>(
                         i = i.saturating_add(1);
                     }
                 }
+                children_tail = Some((tail_from, cx.tail.len()));
             }
             _ => cx.record_other(at, FieldPath::new(), key)?,
         }

@@ -1,6 +1,25 @@
 //! Value parsers that work in place on raw byte slices: durations, timestamps, numbers and strings.
 //!
 //! Nothing here allocates, except the string decoders that say so.
+//!
+//! # Choices in brief
+//!
+//! * [`Duration`] and [`Timestamp`]: more than nine fractional digits are truncated toward zero.
+//! * [`Timestamp`]: leap seconds (`:60`) are rejected; equality, ordering and hashing are by instant;
+//!   `Display` uses the original offset (`Z` for zero), [`Timestamp::display_utc`] uses UTC.
+//! * Integers: no fraction or exponent, even `5.0`; floats: `-0` is `-0.0`, `1e400` is an
+//!   [`Overflow`](ValueErrorKind::Overflow) error, underflow rounds to zero.
+//!
+//! # Numbers: documented answers
+//!
+//! | text in | `parse_i64` / `parse_i32` | `parse_f64` |
+//! |---|---|---|
+//! | `-0` | `0` | `-0.0` |
+//! | `5.0`, `1e2` | [`NotAnInteger`](ValueErrorKind::NotAnInteger) (no fraction or exponent in integer fields, even when the value is whole) | `5.0`, `100.0` |
+//! | `9223372036854775808` | [`Overflow`](ValueErrorKind::Overflow) | `9.223372036854776e18` |
+//! | `1e400`, `-1e400` | `NotAnInteger` | [`Overflow`](ValueErrorKind::Overflow): a finite literal never becomes infinity; only the OData string `"INF"` does ([`parse_f64_str`]) |
+//! | `1e-400` | `NotAnInteger` | `0.0` (`-1e-400` is `-0.0`): underflow is ordinary rounding |
+//! | `01`, `1.`, `.5`, `+1`, `-` | an error | an error |
 
 mod duration;
 mod number;

@@ -4,16 +4,7 @@
 //! `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, so the answers do not depend on what some other
 //! parser happens to accept.
 //!
-//! # Documented answers
-//!
-//! | text in | `parse_i64` / `parse_i32` | `parse_f64` |
-//! |---|---|---|
-//! | `-0` | `0` | `-0.0` |
-//! | `5.0`, `1e2` | [`NotAnInteger`](super::ValueErrorKind::NotAnInteger) (no fraction or exponent in integer fields, even when the value is whole) | `5.0`, `100.0` |
-//! | `9223372036854775808` | [`Overflow`](super::ValueErrorKind::Overflow) | `9.223372036854776e18` |
-//! | `1e400`, `-1e400` | `NotAnInteger` | [`Overflow`](super::ValueErrorKind::Overflow): a finite literal never becomes infinity; only the OData string `"INF"` does ([`parse_f64_str`]) |
-//! | `1e-400` | `NotAnInteger` | `0.0` (`-1e-400` is `-0.0`): underflow is ordinary rounding |
-//! | `01`, `1.`, `.5`, `+1`, `-` | an error | an error |
+//! The answers for `-0`, `5.0`, `1e400` and the like are tabled in the [`value`](super) module docs.
 
 use super::{JsonStr, ValueError, ValueErrorKind as K};
 
@@ -161,7 +152,7 @@ fn scan(b: &[u8]) -> Result<Scan, ValueError> {
 /// [`Overflow`](super::ValueErrorKind::Overflow) (offset 0) outside `i64`;
 /// [`NotAnInteger`](super::ValueErrorKind::NotAnInteger) at the `.` or `e` of a fraction or exponent,
 /// even for whole values such as `5.0` or `1e2` (Graph writes integers as plain integers; see the
-/// [module table](self)); grammar errors ([`InvalidNumber`](super::ValueErrorKind::InvalidNumber),
+/// [table in the `value` module](super)); grammar errors ([`InvalidNumber`](super::ValueErrorKind::InvalidNumber),
 /// [`LeadingZero`](super::ValueErrorKind::LeadingZero), ...) at the offending byte.
 ///
 /// ```
@@ -238,7 +229,7 @@ const POW10: [f64; 23] = [
 /// Integer literals are accepted (`23` is `23.0`). Short numbers take Clinger's exact fast path
 /// (mantissa below 2^53 and a power of ten of at most 22, one correctly rounded IEEE operation);
 /// the rest go to `core`'s correctly rounded `str::parse::<f64>` on the already validated text, which
-/// does not allocate. See the [module table](self) for `-0`, `1e400` and tiny values.
+/// does not allocate. See the [table in the `value` module](super) for `-0`, `1e400` and tiny values.
 ///
 /// # Errors
 ///

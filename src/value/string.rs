@@ -292,18 +292,30 @@ impl<'a> JsonStr<'a> {
         if !self.has_escapes {
             return self.raw == s.as_bytes();
         }
+        // Unescaped bytes are compared as bytes: if they all equal bytes of `s` they are valid UTF-8,
+        // since an escape always encodes a whole character and cannot complete a partial one.
+        let raw = self.raw;
         let mut rest = s.as_bytes();
-        for piece in self.pieces() {
-            let mut tmp = [0u8; 4];
-            let bytes = match piece {
-                Ok(Piece::Raw(p)) => p.as_bytes(),
-                Ok(Piece::Char(c)) => c.encode_utf8(&mut tmp).as_bytes(),
-                Err(_) => return false,
+        let mut i = 0usize;
+        while let Some(&c) = raw.get(i) {
+            if c != b'\\' {
+                match rest.split_first() {
+                    Some((&w, r)) if w == c => rest = r,
+                    _ => return false,
+                }
+                i += 1;
+                continue;
+            }
+            let mut one = Pieces { raw, pos: i };
+            let Some(Ok(Piece::Char(ch))) = one.next() else {
+                return false;
             };
-            match rest.strip_prefix(bytes) {
+            let mut tmp = [0u8; 4];
+            match rest.strip_prefix(ch.encode_utf8(&mut tmp).as_bytes()) {
                 Some(r) => rest = r,
                 None => return false,
             }
+            i = one.pos;
         }
         rest.is_empty()
     }

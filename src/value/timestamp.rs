@@ -15,20 +15,6 @@ const SECS_PER_DAY: i64 = 86_400;
 /// Offsets run from `-23:59` to `+23:59`.
 const MAX_OFFSET_MINUTES: i16 = 23 * 60 + 59;
 
-/// `10^(9 - k)` for `k` fractional digits read (`k` in `0..=9`).
-const FRACTION_SCALE: [u32; 10] = [
-    1_000_000_000,
-    100_000_000,
-    10_000_000,
-    1_000_000,
-    100_000,
-    10_000,
-    1_000,
-    100,
-    10,
-    1,
-];
-
 /// An instant with nanosecond precision and the UTC offset it was written with (OData
 /// `Edm.DateTimeOffset`).
 ///
@@ -88,7 +74,7 @@ const fn err(kind: K, offset: usize) -> ValueError {
 }
 
 const fn is_leap(year: u32) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+    year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400))
 }
 
 const fn days_in_month(year: u32, month: u32) -> u32 {
@@ -126,6 +112,91 @@ const fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let year = yoe + era * 400 + if month <= 2 { 1 } else { 0 };
     (year, month, day)
+}
+
+/// One eight-byte window of the `YYYY-MM-DDTHH:MM:SS` head.
+///
+/// XOR with `template` (`'0'` at digit positions, the separator elsewhere) maps a digit to its value
+/// and a correct separator to 0. A window is good when every byte is then at most 9 at digit
+/// positions and exactly 0 at separator positions: with `add` holding 6 at digit positions and 15 at
+/// separators, neither a byte nor the byte plus `add` may reach the high nibble. While every byte is
+/// below 16 the sums stay below 32, so no carry crosses into the next byte; a byte of 16 or more is
+/// flagged by itself, whatever its carry does.
+struct HeadWord {
+    template: u64,
+    add: u64,
+}
+
+impl HeadWord {
+    const fn new(pattern: &[u8; 8]) -> HeadWord {
+        let mut template = [0u8; 8];
+        let mut add = [0u8; 8];
+        let mut k = 0;
+        while k < 8 {
+            if pattern[k] == b'0' {
+                template[k] = b'0';
+                add[k] = 6;
+            } else {
+                template[k] = pattern[k];
+                add[k] = 15;
+            }
+            k += 1;
+        }
+        HeadWord {
+            template: u64::from_le_bytes(template),
+            add: u64::from_le_bytes(add),
+        }
+    }
+
+    /// Non-zero when the XORed window `t` is not good.
+    #[inline(always)]
+    const fn bad(&self, t: u64) -> u64 {
+        (t | t.wrapping_add(self.add)) & 0xF0F0_F0F0_F0F0_F0F0
+    }
+}
+
+/// Bytes 0..8: `YYYY-MM-`.
+const HEAD0: HeadWord = HeadWord::new(b"0000-00-");
+/// Bytes 8..16: `DDTHH:MM`.
+const HEAD1: HeadWord = HeadWord::new(b"00T00:00");
+/// Bytes 11..19: `HH:MM:SS`.
+const HEAD2: HeadWord = HeadWord::new(b"00:00:00");
+
+/// Reads up to eight fractional digits starting at byte 20 (after `YYYY-MM-DDTHH:MM:SS.`) in one
+/// eight-byte load: returns how many digits there were (0 to 8) and their value scaled to
+/// nanoseconds (`.2169889` gives `(7, 216_988_900)`). Needs `b.len() >= 20`; returns `(0, 0)` when
+/// there is nothing after the point.
+#[inline(always)]
+fn fraction8(b: &[u8]) -> (u32, u32) {
+    const START: usize = 20;
+    let len = b.len();
+    if len <= START {
+        return (0, 0);
+    }
+    // Load the eight bytes at START, or, near the end of the input, the last eight bytes shifted so
+    // that byte START comes first (the vacated high bytes are zero, which is not a digit).
+    let at = if len >= START + 8 { START } else { len - 8 };
+    let Some(w) = b.get(at..).and_then(<[u8]>::first_chunk::<8>) else {
+        return (0, 0);
+    };
+    let w = u64::from_le_bytes(*w) >> (8 * (START - at));
+    let t = w ^ 0x3030_3030_3030_3030;
+    // A byte is a digit when both it and it plus 6 stay below 16. A carry out of a non-digit byte
+    // can only disturb later bytes, so the lowest flagged byte is the first non-digit.
+    let non_digit = (t | t.wrapping_add(0x0606_0606_0606_0606)) & 0xF0F0_F0F0_F0F0_F0F0;
+    let n = non_digit.trailing_zeros() / 8; // 8 when all are digits
+    let digits = if n == 8 {
+        t
+    } else {
+        t & ((1u64 << (8 * n)) - 1)
+    };
+    // Combine eight digit bytes (first digit lowest) into one number, pairwise:
+    // bytes -> two-digit values in 16-bit lanes -> four-digit values in 32-bit lanes -> one value.
+    let v = (digits * 10 + (digits >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let v = (v * 100 + (v >> 16)) & 0x0000_FFFF_0000_FFFF;
+    let v = (v * 10_000 + (v >> 32)) & 0xFFFF_FFFF;
+    // Missing digits were zeros, so `v` is already the eight-digit value; one more for nanoseconds.
+    (n, v as u32 * 10)
 }
 
 /// Finds the first byte that breaks the `YYYY-MM-DDTHH:MM:SS` shape.
@@ -228,35 +299,32 @@ impl Timestamp {
     /// # Ok::<(), callrecords::ValueError>(())
     /// ```
     pub fn parse(b: &[u8]) -> Result<Timestamp, ValueError> {
-        let Some(h) = b.first_chunk::<19>() else {
+        // The fixed `YYYY-MM-DDTHH:MM:SS` head, checked eight bytes at a time (see `check_word`).
+        let (Some(w0), Some(w1), Some(w2)) = (
+            b.first_chunk::<8>(),
+            b.get(8..).and_then(<[u8]>::first_chunk::<8>),
+            b.get(11..).and_then(<[u8]>::first_chunk::<8>),
+        ) else {
             return Err(shape_error(b));
         };
-        let d = |k: usize| u32::from(h[k].wrapping_sub(b'0'));
-        let digits_ok = (d(0) < 10)
-            & (d(1) < 10)
-            & (d(2) < 10)
-            & (d(3) < 10)
-            & (d(5) < 10)
-            & (d(6) < 10)
-            & (d(8) < 10)
-            & (d(9) < 10)
-            & (d(11) < 10)
-            & (d(12) < 10)
-            & (d(14) < 10)
-            & (d(15) < 10)
-            & (d(17) < 10)
-            & (d(18) < 10);
-        let seps_ok =
-            (h[4] == b'-') & (h[7] == b'-') & (h[10] == b'T') & (h[13] == b':') & (h[16] == b':');
-        if !(digits_ok & seps_ok) {
+        let t0 = u64::from_le_bytes(*w0) ^ HEAD0.template;
+        let t1 = u64::from_le_bytes(*w1) ^ HEAD1.template;
+        let t2 = u64::from_le_bytes(*w2) ^ HEAD2.template;
+        if (HEAD0.bad(t0) | HEAD1.bad(t1) | HEAD2.bad(t2)) != 0 {
             return Err(shape_error(b));
         }
-        let year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
-        let month = d(5) * 10 + d(6);
-        let day = d(8) * 10 + d(9);
-        let hour = d(11) * 10 + d(12);
-        let minute = d(14) * 10 + d(15);
-        let second = d(17) * 10 + d(18);
+        // Every digit byte now holds its value 0..=9 and every separator byte 0. Adding ten times
+        // each byte to the next one leaves two-digit values in the first byte of each pair.
+        let p0 = t0 * 10 + (t0 >> 8);
+        let p1 = t1 * 10 + (t1 >> 8);
+        let p2 = t2 * 10 + (t2 >> 8);
+        let byte = |w: u64, k: u32| (w >> (8 * k)) as u32 & 0xFF;
+        let year = byte(p0, 0) * 100 + byte(p0, 2);
+        let month = byte(p0, 5);
+        let day = byte(p1, 0);
+        let hour = byte(p1, 3);
+        let minute = byte(p1, 6);
+        let second = byte(p2, 6);
         if year == 0 {
             return Err(err(K::YearZero, 0));
         }
@@ -286,26 +354,29 @@ impl Timestamp {
         match b.get(i) {
             Some(b'.') => {
                 i += 1;
-                let mut k = 0usize;
-                while let Some(&c) = b.get(i) {
-                    let dd = c.wrapping_sub(b'0');
-                    if dd > 9 {
-                        break;
+                let (n, value) = fraction8(b);
+                let mut k = n as usize;
+                nanos = value;
+                i += k;
+                if k == 8 {
+                    // Nine to twelve digits: the rest one at a time.
+                    while let Some(&c) = b.get(i) {
+                        let dd = c.wrapping_sub(b'0');
+                        if dd > 9 {
+                            break;
+                        }
+                        if k == 12 {
+                            return Err(err(K::FractionTooLong, i));
+                        }
+                        if k == 8 {
+                            nanos += u32::from(dd);
+                        }
+                        k += 1;
+                        i += 1;
                     }
-                    if k == 12 {
-                        return Err(err(K::FractionTooLong, i));
-                    }
-                    if k < 9 {
-                        nanos = nanos * 10 + u32::from(dd);
-                    }
-                    k += 1;
-                    i += 1;
                 }
                 if k == 0 {
                     return Err(err(K::BadFraction, i));
-                }
-                if k < 9 {
-                    nanos *= FRACTION_SCALE[k];
                 }
             }
             Some(b',') => return Err(err(K::CommaDecimal, i)),

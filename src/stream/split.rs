@@ -1,0 +1,671 @@
+//! The session splitter: an incremental scanner over the top level of a callRecords document.
+//!
+//! It walks the top-level object member by member and, inside the first array-valued `value`
+//! (sessions page) or `sessions` (callRecord document) member, finds each element's exact byte
+//! range. It validates the grammar of what it walks itself (the top-level object's punctuation and
+//! the session array's), and only finds the extent of everything else (member values and sessions):
+//! the tokenizer validates those when the schema layer parses them.
+//!
+//! All positions are stream offsets (`u64`, from the first byte of the input), so the window can be
+//! compacted under the splitter without adjusting anything. The splitter never looks at a byte
+//! twice: each call resumes where the previous one stopped, with the string, escape and nesting
+//! state carried over.
+
+use super::scan::{self, Kernel, Nest};
+use crate::error::{Error, ErrorKind};
+
+/// Which shape the document turned out to have (from the key of the streamed array).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// `value`: a sessions page.
+    SessionsPage,
+    /// `sessions`: a callRecord document.
+    CallRecord,
+}
+
+/// What a section holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Part {
+    /// Top-level members before the session array: `bytes[start..end]` followed by `}`.
+    Header,
+    /// One session: `bytes[start..end]` exactly.
+    Session(usize),
+    /// Top-level members after the session array: `bytes[start..end]` with its first byte (`]`)
+    /// replaced by `{` and the byte at `comma` (the `,` after `]`, if any) by a space. Always
+    /// delivered once the array was streamed, even with no member after it.
+    Trailer {
+        /// Stream offset of the `,` that followed the array.
+        comma: Option<u64>,
+    },
+    /// A document without a session array (or not an object): `bytes[start..end]` exactly.
+    Whole,
+}
+
+/// A complete section found by [`Splitter::advance`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Found {
+    pub(crate) part: Part,
+    /// Stream offset of the first byte.
+    pub(crate) start: u64,
+    /// Stream offset one past the last byte taken from the stream.
+    pub(crate) end: u64,
+}
+
+/// The outcome of one [`Splitter::advance`] call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// A section is complete.
+    Section(Found),
+    /// Every byte given was consumed; feed more (or signal the end).
+    NeedMore,
+    /// The document is complete and the input ended.
+    End,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Before the top-level value.
+    Start,
+    /// Inside a top-level value that is not an object.
+    WholeValue,
+    /// After `{` (`comma == false`) or after a `,` between members.
+    BeforeKey { comma: bool },
+    /// Inside a key string.
+    Key,
+    /// After a key: expect `:`.
+    AfterKey,
+    /// After `:`: expect a value.
+    BeforeValue,
+    /// Inside a member value (not the session array).
+    MemberValue,
+    /// After a member: expect `,` or `}`.
+    AfterMember,
+    /// In the session array, after `[` (`comma == false`) or a `,`.
+    BeforeElement { comma: bool },
+    /// Inside a session.
+    Element,
+    /// After a session: expect `,` or `]`.
+    AfterElement,
+    /// After the top-level value: only whitespace may follow.
+    Done,
+    /// An error was returned; the splitter is stuck.
+    Failed,
+}
+
+/// How far the scan of the current value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ValueScan {
+    /// In an object or array.
+    Container(Nest),
+    /// In a string (`true`: the previous byte was an escaping backslash).
+    Str(bool),
+    /// In a number or literal.
+    Scalar,
+}
+
+/// The splitter state. See the module docs.
+#[derive(Debug)]
+pub(crate) struct Splitter {
+    kernel: Kernel,
+    max: u64,
+    state: State,
+    /// The next byte to look at.
+    pos: u64,
+    /// Scan state of the value at `value_start`.
+    scan: ValueScan,
+    value_start: u64,
+    /// Whether the key now being read (or just read) names a session array.
+    key_start: u64,
+    key_shape: Option<Shape>,
+    /// Start of the pending members (`{` before the array, `]` after it).
+    region_start: u64,
+    /// Number of complete members since `region_start`.
+    region_members: usize,
+    /// End of the last complete member.
+    last_member_end: u64,
+    /// After the array: the offset of the `,` that followed it.
+    trailer_comma: Option<u64>,
+    /// The shape, once the session array was found.
+    shape: Option<Shape>,
+    /// Index of the next session.
+    index: usize,
+}
+
+#[inline]
+fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// A byte that ends a number or literal.
+#[inline]
+fn ends_scalar(b: u8) -> bool {
+    is_ws(b) || matches!(b, b',' | b'}' | b']' | b'{' | b'[' | b':' | b'"')
+}
+
+impl Splitter {
+    pub(crate) fn new(max_session_bytes: usize, kernel: Kernel) -> Self {
+        Splitter {
+            kernel,
+            max: max_session_bytes as u64,
+            state: State::Start,
+            pos: 0,
+            scan: ValueScan::Scalar,
+            value_start: 0,
+            key_start: 0,
+            key_shape: None,
+            region_start: 0,
+            region_members: 0,
+            last_member_end: 0,
+            trailer_comma: None,
+            shape: None,
+            index: 0,
+        }
+    }
+
+    /// The shape, once known.
+    pub(crate) fn shape(&self) -> Option<Shape> {
+        self.shape
+    }
+
+    /// The first stream offset the splitter still needs; bytes before it may be dropped.
+    pub(crate) fn keep_from(&self) -> u64 {
+        match self.state {
+            State::Start | State::Done | State::Failed => self.pos,
+            State::WholeValue | State::Element => self.value_start,
+            State::BeforeKey { .. }
+            | State::Key
+            | State::AfterKey
+            | State::BeforeValue
+            | State::MemberValue
+            | State::AfterMember => self.region_start,
+            State::BeforeElement { .. } | State::AfterElement => self.pos,
+        }
+    }
+
+    /// Scans `window` (the bytes from stream offset `base`, which must hold every byte from
+    /// [`Splitter::keep_from`] on) from where the last call stopped. `eof` says no byte follows the
+    /// window.
+    pub(crate) fn advance(&mut self, window: &[u8], base: u64, eof: bool) -> Result<Step, Error> {
+        let r = self.run(window, base, eof);
+        if r.is_err() {
+            self.state = State::Failed;
+        }
+        r
+    }
+
+    fn run(&mut self, window: &[u8], base: u64, eof: bool) -> Result<Step, Error> {
+        let end = base + window.len() as u64;
+        let err = |kind: ErrorKind, at: u64| -> Error {
+            Error::syntax(kind, window, (at - base) as usize).shifted(base)
+        };
+        loop {
+            if self.pos >= end {
+                return self.at_end(window, base, end, eof);
+            }
+            let i = (self.pos - base) as usize;
+            let b = window[i];
+            match self.state {
+                State::Start => {
+                    if is_ws(b) {
+                        self.pos = skip_ws(window, i, base);
+                        continue;
+                    }
+                    self.value_start = self.pos;
+                    if b == b'{' {
+                        self.region_start = self.pos;
+                        self.region_members = 0;
+                        self.pos += 1;
+                        self.state = State::BeforeKey { comma: false };
+                    } else {
+                        self.start_value(b);
+                        self.state = State::WholeValue;
+                    }
+                }
+                State::WholeValue | State::MemberValue | State::Element => {
+                    let Some(done) = self.scan_value(window, base, eof) else {
+                        return self.at_end(window, base, end, eof);
+                    };
+                    self.pos = done;
+                    let size = done - self.value_start;
+                    match self.state {
+                        State::WholeValue => {
+                            self.check_size(size, None)?;
+                            self.state = State::Done;
+                            return Ok(Step::Section(Found {
+                                part: Part::Whole,
+                                start: self.value_start,
+                                end: done,
+                            }));
+                        }
+                        State::Element => {
+                            self.check_size(size, Some(self.index))?;
+                            let index = self.index;
+                            self.index += 1;
+                            self.state = State::AfterElement;
+                            return Ok(Step::Section(Found {
+                                part: Part::Session(index),
+                                start: self.value_start,
+                                end: done,
+                            }));
+                        }
+                        _ => {
+                            self.region_members += 1;
+                            self.last_member_end = done;
+                            self.check_size(done - self.region_start, None)?;
+                            self.state = State::AfterMember;
+                        }
+                    }
+                }
+                State::BeforeKey { comma } => {
+                    if is_ws(b) {
+                        self.pos = skip_ws(window, i, base);
+                        continue;
+                    }
+                    match b {
+                        b'"' => {
+                            self.key_start = self.pos;
+                            self.scan = ValueScan::Str(false);
+                            self.pos += 1;
+                            self.state = State::Key;
+                        }
+                        b'}' if !comma => {
+                            if let Some(step) = self.end_object()? {
+                                return Ok(step);
+                            }
+                        }
+                        b'}' => return Err(err(ErrorKind::TrailingComma, self.pos)),
+                        _ => return Err(err(ErrorKind::ExpectedKey, self.pos)),
+                    }
+                }
+                State::Key => {
+                    let ValueScan::Str(mut escaped) = self.scan else {
+                        return Err(err(ErrorKind::ExpectedKey, self.key_start));
+                    };
+                    match scan::find_string_end(&window[i..], &mut escaped) {
+                        Some(k) => {
+                            let close = i + k;
+                            let raw = &window[(self.key_start - base) as usize + 1..close];
+                            self.key_shape = if self.shape.is_none() {
+                                key_shape(raw)
+                            } else {
+                                None
+                            };
+                            self.pos = base + close as u64 + 1;
+                            self.state = State::AfterKey;
+                        }
+                        None => {
+                            self.scan = ValueScan::Str(escaped);
+                            self.pos = end;
+                        }
+                    }
+                }
+                State::AfterKey => {
+                    if is_ws(b) {
+                        self.pos = skip_ws(window, i, base);
+                        continue;
+                    }
+                    if b != b':' {
+                        return Err(err(ErrorKind::ExpectedColon, self.pos));
+                    }
+                    self.pos += 1;
+                    self.state = State::BeforeValue;
+                }
+                State::BeforeValue => {
+                    if is_ws(b) {
+                        self.pos = skip_ws(window, i, base);
+                        continue;
+                    }
+                    if let (b'[', Some(shape)) = (b, self.key_shape) {
+                        if !self.after_array() {
+                            // The session array: deliver the members before it as the header.
+                            self.shape = Some(shape);
+                            let header_end = if self.region_members == 0 {
+                                self.region_start + 1
+                            } else {
+                                self.last_member_end
+                            };
+                            self.pos += 1;
+                            self.state = State::BeforeElement { comma: false };
+                            return Ok(Step::Section(Found {
+                                part: Part::Header,
+                                start: self.region_start,
+                                end: header_end,
+                            }));
+                        }
+                    }
+                    if matches!(b, b']' | b'}' | b',' | b':') {
+                        return Err(err(ErrorKind::ExpectedValue, self.pos));
+                    }
+                    self.value_start = self.pos;
+                    self.start_value(b);
+                    self.state = State::MemberValue;
+                }
+                State::AfterMember => {
+                    if is_ws(b) {
+                        self.pos = skip_ws(window, i, base);
+                        continue;
+                    }
+                    match b {
+                        b',' => {
+                            if self.after_array() && self.trailer_comma.is_none() {
+                                self.trailer_comma = Some(self.pos);
+                            }
+                            self.pos += 1;
+                            self.state = State::BeforeKey { comma: true };
+                        }
+                        b'}' => {
+                            if let Some(step) = self.end_object()? {
+                                return Ok(step);
+                            }
+                        }
+                        _ => return Err(err(ErrorKind::ExpectedObjectCommaOrEnd, self.pos)),
+                    }
+                }
+                State::BeforeElement { comma } => {
+                    if is_ws(b) {
+                        self.pos = skip_ws(window, i, base);
+                        continue;
+                    }
+                    match b {
+                        b']' if !comma => self.end_array(),
+                        b']' => return Err(err(ErrorKind::TrailingComma, self.pos)),
+                        b'}' | b',' | b':' => return Err(err(ErrorKind::ExpectedValue, self.pos)),
+                        _ => {
+                            self.value_start = self.pos;
+                            self.start_value(b);
+                            self.state = State::Element;
+                        }
+                    }
+                }
+                State::AfterElement => {
+                    if is_ws(b) {
+                        self.pos = skip_ws(window, i, base);
+                        continue;
+                    }
+                    match b {
+                        b',' => {
+                            self.pos += 1;
+                            self.state = State::BeforeElement { comma: true };
+                        }
+                        b']' => self.end_array(),
+                        _ => return Err(err(ErrorKind::ExpectedArrayCommaOrEnd, self.pos)),
+                    }
+                }
+                State::Done => {
+                    if is_ws(b) {
+                        self.pos = skip_ws(window, i, base);
+                        continue;
+                    }
+                    return Err(err(ErrorKind::TrailingCharacters, self.pos));
+                }
+                State::Failed => {
+                    return Err(Error::at(ErrorKind::ExpectedValue, self.pos)
+                        .with_detail("the stream already failed with an earlier error"));
+                }
+            }
+        }
+    }
+
+    /// True once the session array was closed (the pending members are the trailer).
+    fn after_array(&self) -> bool {
+        self.shape.is_some()
+    }
+
+    fn end_array(&mut self) {
+        // The trailer region starts at `]`.
+        self.region_start = self.pos;
+        self.region_members = 0;
+        self.pos += 1;
+        self.state = State::AfterMember;
+    }
+
+    /// At the top-level `}`: the whole document (no session array) or the trailer, if any.
+    fn end_object(&mut self) -> Result<Option<Step>, Error> {
+        let close = self.pos;
+        self.pos += 1;
+        self.state = State::Done;
+        if self.shape.is_none() {
+            self.check_size(self.pos - self.region_start, None)?;
+            return Ok(Some(Step::Section(Found {
+                part: Part::Whole,
+                start: self.region_start,
+                end: self.pos,
+            })));
+        }
+        Ok(Some(Step::Section(Found {
+            part: Part::Trailer {
+                comma: self.trailer_comma,
+            },
+            start: self.region_start,
+            end: close + 1,
+        })))
+    }
+
+    /// Begins scanning a value whose first byte `b` is at `self.pos`.
+    fn start_value(&mut self, b: u8) {
+        self.scan = match b {
+            b'{' | b'[' => ValueScan::Container(Nest {
+                depth: 1,
+                in_string: false,
+                escaped: false,
+            }),
+            b'"' => ValueScan::Str(false),
+            _ => ValueScan::Scalar,
+        };
+        if !matches!(self.scan, ValueScan::Scalar) {
+            self.pos += 1;
+        }
+    }
+
+    /// Continues the value scan from `self.pos`. Returns the offset one past the value when it is
+    /// complete; `None` when the window ran out (the state is saved, `pos` is at the window's end).
+    fn scan_value(&mut self, window: &[u8], base: u64, eof: bool) -> Option<u64> {
+        let i = (self.pos - base) as usize;
+        let rest = &window[i..];
+        match &mut self.scan {
+            ValueScan::Container(nest) => match scan::find_close(rest, nest, self.kernel) {
+                Some(k) => Some(self.pos + k as u64 + 1),
+                None => {
+                    self.pos += rest.len() as u64;
+                    None
+                }
+            },
+            ValueScan::Str(escaped) => match scan::find_string_end(rest, escaped) {
+                Some(k) => Some(self.pos + k as u64 + 1),
+                None => {
+                    self.pos += rest.len() as u64;
+                    None
+                }
+            },
+            ValueScan::Scalar => {
+                // A scalar's first byte never ends it (a stray `]` is a one-byte "scalar" that the
+                // tokenizer then rejects where it stands).
+                let from = usize::from(self.pos == self.value_start).min(rest.len());
+                match rest[from..].iter().position(|&b| ends_scalar(b)) {
+                    Some(k) => Some(self.pos + (from + k) as u64),
+                    None if eof => Some(self.pos + rest.len() as u64),
+                    None => {
+                        self.pos += rest.len() as u64;
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    fn check_size(&self, size: u64, index: Option<usize>) -> Result<(), Error> {
+        if size <= self.max {
+            return Ok(());
+        }
+        Err(self.too_large(size, index, true))
+    }
+
+    #[cold]
+    fn too_large(&self, size: u64, index: Option<usize>, complete: bool) -> Error {
+        let what = match index {
+            Some(i) => format!("session {i}"),
+            None if self.shape.is_some() => "the top-level members after the session array".into(),
+            None => "the top-level members before the session array".into(),
+        };
+        let size = if complete {
+            format!("{size} bytes")
+        } else {
+            format!("at least {size} bytes so far")
+        };
+        Error::at(ErrorKind::SessionTooLarge, self.keep_from()).with_detail(format!(
+            "{what} is {size}, over max_session_bytes = {}",
+            self.max
+        ))
+    }
+
+    /// The window is exhausted: ask for more, or finish at the end of the input.
+    fn at_end(&mut self, window: &[u8], base: u64, end: u64, eof: bool) -> Result<Step, Error> {
+        let _ = window;
+        // Bound what an unfinished section holds.
+        let held = end - self.keep_from();
+        if held > self.max {
+            let index = matches!(self.state, State::Element).then_some(self.index);
+            return Err(self.too_large(held, index, false));
+        }
+        if !eof {
+            return Ok(Step::NeedMore);
+        }
+        match self.state {
+            State::Done => Ok(Step::End),
+            State::WholeValue | State::MemberValue | State::Element
+                if matches!(self.scan, ValueScan::Scalar) =>
+            {
+                // A scalar ends at the end of the input: finish it, then see what follows.
+                let _ = base;
+                self.run_scalar_at_eof(end)
+            }
+            _ => Err(Error::at(ErrorKind::Eof, end).with_detail(self.eof_detail())),
+        }
+    }
+
+    fn run_scalar_at_eof(&mut self, end: u64) -> Result<Step, Error> {
+        let start = self.value_start;
+        self.pos = end;
+        match self.state {
+            State::WholeValue => {
+                self.state = State::Done;
+                self.check_size(end - start, None)?;
+                Ok(Step::Section(Found {
+                    part: Part::Whole,
+                    start,
+                    end,
+                }))
+            }
+            State::Element => {
+                self.check_size(end - start, Some(self.index))?;
+                let index = self.index;
+                self.index += 1;
+                self.state = State::AfterElement;
+                Ok(Step::Section(Found {
+                    part: Part::Session(index),
+                    start,
+                    end,
+                }))
+            }
+            _ => {
+                self.region_members += 1;
+                self.last_member_end = end;
+                self.state = State::AfterMember;
+                Err(Error::at(ErrorKind::Eof, end).with_detail(self.eof_detail()))
+            }
+        }
+    }
+
+    #[cold]
+    fn eof_detail(&self) -> String {
+        match self.state {
+            State::Start => "the input is empty".into(),
+            State::Element => format!("the input ended inside session {}", self.index),
+            State::BeforeElement { .. } | State::AfterElement => {
+                format!(
+                    "the input ended in the session array after {} sessions",
+                    self.index
+                )
+            }
+            _ => "the input ended inside the top-level object".into(),
+        }
+    }
+}
+
+fn skip_ws(window: &[u8], mut i: usize, base: u64) -> u64 {
+    while i < window.len() && is_ws(window[i]) {
+        i += 1;
+    }
+    base + i as u64
+}
+
+/// Whether a raw key (between the quotes, escapes undecoded) is `value` or `sessions`.
+fn key_shape(raw: &[u8]) -> Option<Shape> {
+    let mut buf = [0u8; 8];
+    let key: &[u8] = if raw.contains(&b'\\') {
+        let n = decode_short_key(raw, &mut buf)?;
+        &buf[..n]
+    } else {
+        raw
+    };
+    match key {
+        b"value" => Some(Shape::SessionsPage),
+        b"sessions" => Some(Shape::CallRecord),
+        _ => None,
+    }
+}
+
+/// Decodes a key with escapes into `out` when it decodes to at most 8 ASCII bytes (longer keys
+/// and invalid escapes cannot be `value` or `sessions`).
+fn decode_short_key(raw: &[u8], out: &mut [u8; 8]) -> Option<usize> {
+    let mut n = 0;
+    let mut i = 0;
+    while i < raw.len() {
+        let mut b = raw[i];
+        i += 1;
+        if b == b'\\' {
+            let e = *raw.get(i)?;
+            i += 1;
+            b = match e {
+                b'"' => b'"',
+                b'\\' => b'\\',
+                b'/' => b'/',
+                b'b' => 0x08,
+                b'f' => 0x0c,
+                b'n' => b'\n',
+                b'r' => b'\r',
+                b't' => b'\t',
+                b'u' => {
+                    let hex = raw.get(i..i + 4)?;
+                    i += 4;
+                    let s = core::str::from_utf8(hex).ok()?;
+                    let v = u16::from_str_radix(s, 16).ok()?;
+                    if v >= 0x80 {
+                        return None;
+                    }
+                    v as u8
+                }
+                _ => return None,
+            };
+        }
+        *out.get_mut(n)? = b;
+        n += 1;
+    }
+    Some(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys() {
+        assert_eq!(key_shape(b"value"), Some(Shape::SessionsPage));
+        assert_eq!(key_shape(b"sessions"), Some(Shape::CallRecord));
+        assert_eq!(key_shape(br"v\u0061lue"), Some(Shape::SessionsPage));
+        assert_eq!(key_shape(br"se\u0073sions"), Some(Shape::CallRecord));
+        assert_eq!(key_shape(br"sessions\u0020"), None);
+        assert_eq!(key_shape(b"values"), None);
+        assert_eq!(key_shape(br"v\x"), None);
+    }
+}

@@ -1,0 +1,301 @@
+//! Integration tests of the `callrecords` binary.
+//!
+//! Tests whose names start with `needs_tokenizer_` run `validate` on inputs that reach the tokenizer,
+//! so they pass only once the real tokenizer has replaced the stub (`cargo test --test cli
+//! needs_tokenizer` runs just those). The others test `gen`, argument handling and I/O errors, which do
+//! not touch the tokenizer.
+
+#![cfg(feature = "cli")] // the binary and flate2 exist only with the `cli` feature
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // reason: test failures should panic
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_callrecords"))
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("run callrecords")
+}
+
+fn run_with_stdin(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = bin()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn callrecords");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin)
+        .expect("write stdin");
+    child.wait_with_output().expect("wait")
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().expect("exit code (not a signal)")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A fresh scratch folder for one test, under Cargo's target tmp dir.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("cli-tests")
+        .join(name);
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn gz(bytes: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(bytes).unwrap();
+    enc.finish().unwrap()
+}
+
+fn corpus_docs() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("corpus")
+        .join("docs")
+}
+
+// ---- gen (independent of the tokenizer) ----
+
+#[test]
+fn gen_output_is_valid_json_for_both_shapes_and_modes() {
+    for shape in ["sessions", "callrecord"] {
+        for compact in [false, true] {
+            let mut args = vec!["gen", "--seed", "3", "--size", "200kB", "--shape", shape];
+            if compact {
+                args.push("--compact");
+            }
+            let out = run(&args);
+            assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+            assert!(out.stdout.len() >= 200_000);
+            let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+                .unwrap_or_else(|e| panic!("{shape} compact={compact}: {e}"));
+            let key = if shape == "sessions" {
+                "value"
+            } else {
+                "sessions"
+            };
+            assert!(doc[key].as_array().is_some_and(|s| !s.is_empty()));
+            assert_eq!(compact, !out.stdout.contains(&b'\n'));
+        }
+    }
+}
+
+#[test]
+fn gen_is_deterministic_and_matches_the_library() {
+    let a = run(&["gen", "--seed", "42", "--size", "150000"]);
+    let b = run(&["gen", "--seed", "42", "--size", "150000"]);
+    let c = run(&["gen", "--seed", "43", "--size", "150000"]);
+    assert_eq!(code(&a), 0);
+    assert!(a.stdout == b.stdout);
+    assert!(a.stdout != c.stdout);
+    let lib = callrecords::generate::to_vec(&callrecords::generate::GenOptions {
+        seed: 42,
+        target_bytes: 150_000,
+        compact: false,
+        shape: callrecords::generate::Shape::Sessions,
+    });
+    assert!(a.stdout == lib);
+}
+
+#[test]
+fn gen_output_file_equals_stdout() {
+    let dir = scratch("gen_output_file");
+    let file = dir.join("out.json");
+    let to_file = run(&[
+        "gen",
+        "--seed",
+        "5",
+        "--size",
+        "1MiB",
+        "--compact",
+        "--shape",
+        "callrecord",
+        "--output",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&to_file), 0, "{}", text(&to_file.stderr));
+    assert!(to_file.stdout.is_empty());
+    let to_stdout = run(&[
+        "gen",
+        "--seed",
+        "5",
+        "--size",
+        "1MiB",
+        "--compact",
+        "--shape",
+        "callrecord",
+    ]);
+    assert!(fs::read(&file).unwrap() == to_stdout.stdout);
+    assert!(to_stdout.stdout.len() >= 1 << 20);
+}
+
+#[test]
+fn gen_rejects_bad_arguments_with_exit_2() {
+    assert_eq!(code(&run(&["gen", "--size", "12XB"])), 2);
+    assert_eq!(code(&run(&["gen", "--shape", "nope"])), 2);
+    assert_eq!(code(&run(&["gen", "--seed", "-1"])), 2);
+    let out = run(&[
+        "gen",
+        "--size",
+        "1kB",
+        "--output",
+        "/nonexistent-dir/x/y.json",
+    ]);
+    assert_eq!(code(&out), 2);
+    assert!(text(&out.stderr).contains("/nonexistent-dir/x/y.json"));
+}
+
+// ---- usage and I/O errors (independent of the tokenizer) ----
+
+#[test]
+fn help_shows_examples() {
+    let out = run(&["--help"]);
+    assert_eq!(code(&out), 0);
+    let help = text(&out.stdout);
+    assert!(help.contains("Examples:"));
+    assert!(help.contains("callrecords validate corpus/"));
+    assert!(help.contains("callrecords gen --seed 1 --size 64MiB"));
+    assert!(text(&run(&["validate", "--help"]).stdout).contains("Exit codes"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(code(&run(&[])), 2);
+    assert_eq!(code(&run(&["validate"])), 2);
+    assert_eq!(code(&run(&["no-such-command"])), 2);
+}
+
+#[test]
+fn validate_missing_file_exits_2() {
+    let missing = scratch("missing").join("does-not-exist.json");
+    let out = run(&["validate", missing.to_str().unwrap()]);
+    assert_eq!(code(&out), 2);
+    assert!(text(&out.stderr).contains("does-not-exist.json"));
+}
+
+#[test]
+fn validate_empty_folder_exits_0() {
+    let dir = scratch("empty_folder");
+    fs::write(dir.join("notes.txt"), "not json, and not picked up").unwrap();
+    let out = run(&["validate", dir.to_str().unwrap()]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty());
+}
+
+// ---- validate (these need the real tokenizer) ----
+
+#[test]
+fn needs_tokenizer_validate_valid_file_exits_0() {
+    let dir = scratch("valid_file");
+    let file = dir.join("ok.json");
+    fs::write(&file, "{\"a\": [1, 2.5e3, \"x\\u00e9\", true, null]}\n").unwrap();
+    let out = run(&["validate", file.to_str().unwrap()]);
+    assert_eq!(code(&out), 0, "{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(text(&out.stdout), format!("ok {}\n", file.display()));
+    assert!(text(&out.stderr).contains("MB/s"));
+}
+
+#[test]
+fn needs_tokenizer_validate_invalid_file_exits_1_with_position() {
+    let dir = scratch("invalid_file");
+    let file = dir.join("bad.json");
+    fs::write(&file, "{\n  \"a\": [1, 2,]\n}\n").unwrap();
+    let out = run(&["validate", file.to_str().unwrap()]);
+    assert_eq!(code(&out), 1, "{}{}", text(&out.stdout), text(&out.stderr));
+    let report = text(&out.stdout);
+    let prefix = format!("{}:2:", file.display());
+    assert!(report.starts_with(&prefix), "{report}");
+    // The snippet: the offending line, then a caret line.
+    assert!(report.contains("\"a\": [1, 2,]"), "{report}");
+    assert!(report.lines().any(|l| l.trim() == "^"), "{report}");
+}
+
+#[test]
+fn needs_tokenizer_validate_folder_walks_json_and_gz() {
+    let dir = scratch("folder");
+    fs::create_dir_all(dir.join("nested")).unwrap();
+    fs::write(dir.join("a.json"), "[1, 2, 3]").unwrap();
+    fs::write(dir.join("nested").join("b.json.gz"), gz(b"{\"b\": {}}")).unwrap();
+    fs::write(dir.join("skip.txt"), "not json").unwrap();
+    let out = run(&["validate", dir.to_str().unwrap()]);
+    assert_eq!(code(&out), 0, "{}{}", text(&out.stdout), text(&out.stderr));
+    let report = text(&out.stdout);
+    assert_eq!(report.lines().count(), 2, "{report}");
+    assert!(report.contains("a.json"));
+    assert!(report.contains("b.json.gz"));
+    assert!(!report.contains("skip.txt"));
+
+    // One invalid file in the folder makes the whole run exit 1; the valid ones are still reported.
+    fs::write(dir.join("nested").join("c.json"), "{\"c\": tru}").unwrap();
+    let out = run(&["validate", dir.to_str().unwrap()]);
+    assert_eq!(code(&out), 1);
+    assert_eq!(text(&out.stdout).matches("ok ").count(), 2);
+    assert!(text(&out.stdout).contains("c.json:1:"));
+}
+
+#[test]
+fn needs_tokenizer_validate_missing_file_with_valid_ones_exits_2() {
+    let dir = scratch("missing_and_valid");
+    let file = dir.join("ok.json");
+    fs::write(&file, "{}").unwrap();
+    let missing = dir.join("gone.json");
+    let out = run(&[
+        "validate",
+        file.to_str().unwrap(),
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 2);
+    assert!(text(&out.stdout).contains("ok "));
+}
+
+#[test]
+fn needs_tokenizer_validate_stdin_plain_and_gzip() {
+    let out = run_with_stdin(&["validate", "-"], b"{\"x\": [true, false]}");
+    assert_eq!(code(&out), 0, "{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(text(&out.stdout), "ok -\n");
+    let out = run_with_stdin(&["validate", "-"], &gz(b"[\"gz\"]"));
+    assert_eq!(code(&out), 0);
+    let out = run_with_stdin(&["validate", "-"], b"[1,]");
+    assert_eq!(code(&out), 1);
+    assert!(text(&out.stdout).starts_with("-:1:"));
+}
+
+#[test]
+fn needs_tokenizer_validate_docs_corpus_and_generated_payloads() {
+    let out = run(&["validate", corpus_docs().to_str().unwrap()]);
+    assert_eq!(code(&out), 0, "{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(text(&out.stdout).matches("ok ").count(), 15);
+
+    let dir = scratch("generated");
+    for (i, shape) in ["sessions", "callrecord"].iter().enumerate() {
+        let file = dir.join(format!("gen-{shape}.json"));
+        let gen = run(&[
+            "gen",
+            "--seed",
+            &i.to_string(),
+            "--size",
+            "2MiB",
+            "--shape",
+            shape,
+            "--output",
+            file.to_str().unwrap(),
+        ]);
+        assert_eq!(code(&gen), 0);
+    }
+    let out = run(&["validate", dir.to_str().unwrap()]);
+    assert_eq!(code(&out), 0, "{}{}", text(&out.stdout), text(&out.stderr));
+}
