@@ -7,6 +7,8 @@
 //! cut right after `.`, `e` or a sign, which it calls invalid), UTF-8 offsets
 //! against `core::str::from_utf8`, depth offsets from the construction of the input.
 
+#![allow(clippy::panic)] // reason: a test reports a failure by panicking with the details
+
 use callrecords::tokenizer::{Scalar, Scratch, Token, Tokenizer, DEFAULT_DEPTH_LIMIT};
 use callrecords::value::{parse_f64, parse_i64};
 use callrecords::{Backend, Error, ErrorKind, Event, Options, ValueErrorKind};

@@ -12,6 +12,8 @@
 //! It runs in plain `cargo test` on stable, so a regression is caught without nightly or
 //! cargo-fuzz.
 
+#![allow(clippy::panic)] // reason: a test reports a failure by panicking with the details
+
 use std::fs;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -116,7 +118,10 @@ fn every_recorded_crash_gives_its_recorded_answer() {
         let expected_path = path.with_extension("expected");
         let expected = match fs::read_to_string(&expected_path) {
             Ok(s) => s.trim().to_owned(),
-            Err(e) => panic!("{}: {e} (every case needs its answer)", expected_path.display()),
+            Err(e) => panic!(
+                "{}: {e} (every case needs its answer)",
+                expected_path.display()
+            ),
         };
         problems.extend(replay(&name, &input, &expected));
     }
