@@ -539,5 +539,58 @@ pub mod stage1 {
                 }
             }
         }
+
+        /// Indexes all of `input` and hands back stage 1's whole output, for comparing backends
+        /// bit for bit (the `backends` fuzz target, tests).
+        ///
+        /// `structurals` receives the offset of every structural position (see the
+        /// [module docs](super) for the set), ascending. `backslashes` receives the backslash
+        /// bitmap: bit `j` of word `k` is set when byte `64 * k + j` is a backslash (so it has
+        /// `input.len().div_ceil(64)` words). Both are cleared first.
+        ///
+        /// Unlike [`Scanner::scan`], indexing does not stop at the first error: both outputs
+        /// always cover the whole input, and the first error is returned afterwards.
+        ///
+        /// # Errors
+        ///
+        /// As [`Scanner::scan`]: [`crate::ErrorKind::InvalidUtf8`] or
+        /// [`crate::ErrorKind::ControlCharacterInString`] at the first offending byte.
+        ///
+        /// ```
+        /// use callrecords::{stage1::Scanner, Backend};
+        ///
+        /// let mut scanner = Scanner::new(Backend::Scalar).expect("scalar is always supported");
+        /// let (mut structurals, mut backslashes) = (Vec::new(), Vec::new());
+        /// scanner.index(br#"{"a\"b": [1, true]}"#, &mut structurals, &mut backslashes)?;
+        /// assert_eq!(structurals, [0, 1, 6, 7, 9, 10, 11, 13, 17, 18]);
+        /// assert_eq!(backslashes, [0b1000]);
+        /// # Ok::<(), callrecords::Error>(())
+        /// ```
+        pub fn index(
+            &mut self,
+            input: &[u8],
+            structurals: &mut Vec<u32>,
+            backslashes: &mut Vec<u64>,
+        ) -> Result<(), Error> {
+            self.indexer.reset();
+            structurals.clear();
+            backslashes.clear();
+            let mut start = 0;
+            let mut first = None;
+            loop {
+                let error = self.indexer.index_window(input, start, &mut self.window);
+                first = first.or(error);
+                structurals.extend_from_slice(&self.window.structurals);
+                backslashes.extend_from_slice(&self.window.backslashes);
+                start = self.window.end;
+                if start >= input.len() {
+                    break;
+                }
+            }
+            match first {
+                Some((kind, at)) => Err(Error::syntax(kind, input, at)),
+                None => Ok(()),
+            }
+        }
     }
 }
