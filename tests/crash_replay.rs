@@ -1,7 +1,7 @@
 //! Replays the regression corpus in `corpus/crash/` (see its README): every input found by fuzzing
 //! (or added by hand) must give its recorded answer, and must not panic anywhere.
 //!
-//! For each `NAME.json` with its `NAME.expected` (`ok`, or `ErrorKind@offset` such as
+//! For each `NAME.input` with its `NAME.expected` (`ok`, or `ErrorKind@offset` such as
 //! `InvalidUtf8@1157`):
 //!
 //! - the tokenizer's full walk (`next_token` until `None`) and its skip (`skip_value` then
@@ -96,7 +96,7 @@ fn every_recorded_crash_gives_its_recorded_answer() {
     let mut entries: Vec<PathBuf> = match fs::read_dir(&dir) {
         Ok(rd) => rd
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .filter(|p| p.extension().is_some_and(|x| x == "input"))
             .collect(),
         Err(e) => panic!("{}: {e}", dir.display()),
     };
@@ -138,7 +138,7 @@ fn every_answer_has_its_input() {
     for path in rd.filter_map(|e| e.ok().map(|e| e.path())) {
         if path.extension().is_some_and(|x| x == "expected") {
             assert!(
-                path.with_extension("json").exists(),
+                path.with_extension("input").exists(),
                 "{} has no input",
                 path.display()
             );
