@@ -252,7 +252,28 @@ impl Error {
     /// Long lines are cut to about 60 bytes around the error; bytes that are not printable ASCII
     /// are shown as `.` so the caret stays aligned.
     pub fn snippet(&self, input: &[u8]) -> String {
-        let at = (self.inner.offset as usize).min(input.len());
+        self.snippet_in(input, 0)
+    }
+
+    /// Like [`Error::snippet`], when only a window of the input is at hand: `window` holds the
+    /// input's bytes from offset `window_start` on (for example a streaming [`Section`]'s bytes
+    /// and its offset). An error outside the window points at the window's nearest end.
+    ///
+    /// ```
+    /// let doc = b"{\"value\": [{\"id\": tru}]}";
+    /// let e = callrecords::tokenizer::Tokenizer::new(doc).skip_value().unwrap_err();
+    /// // The window from byte 11 on (`{"id": tru}]}`) still shows the error, caret included.
+    /// let snippet = e.snippet_in(&doc[11..], 11);
+    /// let (line, caret) = snippet.split_once('\n').unwrap();
+    /// assert_eq!(line, r#"{"id": tru}]}"#);
+    /// assert_eq!(caret.len() as u64, e.offset() - 11 + 1);
+    /// ```
+    ///
+    /// [`Section`]: crate::Section
+    pub fn snippet_in(&self, window: &[u8], window_start: u64) -> String {
+        let input = window;
+        let at = self.inner.offset.saturating_sub(window_start);
+        let at = usize::try_from(at).unwrap_or(usize::MAX).min(input.len());
         let line_start = memchr::memrchr(b'\n', &input[..at]).map_or(0, |i| i + 1);
         let line_end = memchr::memchr(b'\n', &input[at..]).map_or(input.len(), |i| at + i);
         let from = line_start.max(at.saturating_sub(40));

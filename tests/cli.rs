@@ -186,12 +186,17 @@ fn validate_missing_file_exits_2() {
 }
 
 #[test]
-fn validate_empty_folder_exits_0() {
+fn validate_folder_without_json_exits_2() {
     let dir = scratch("empty_folder");
     fs::write(dir.join("notes.txt"), "not json, and not picked up").unwrap();
     let out = run(&["validate", dir.to_str().unwrap()]);
-    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert_eq!(code(&out), 2, "{}", text(&out.stderr));
     assert!(out.stdout.is_empty());
+    assert!(
+        text(&out.stderr).contains("folder holds no *.json or *.json.gz file"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 // ---- validate (these need the real tokenizer) ----
@@ -344,4 +349,77 @@ fn validate_accepts_every_y_file_and_rejects_every_n_file_with_a_position() {
         }
     }
     assert_eq!((y, n), (95, 188));
+}
+
+/// `validate` streams each file: an error found inside a session (by the event layer) or between
+/// sessions (by the session splitter) is reported at its position in the whole file, with the
+/// offending line and a caret, whether the session is the first or the thousandth.
+#[test]
+fn validate_streams_and_reports_positions_in_the_whole_file() {
+    let dir = scratch("streamed_errors");
+    let session = "  {\"id\": \"s\", \"segments\": []}";
+    let many = vec![session; 1000].join(",\n");
+    // (name, document, expected `line:column:`, the snippet's first line)
+    let cases = [
+        (
+            "inside_last_session.json",
+            format!("{{\"value\": [\n{many},\n  {{\"id\": tru}}\n]}}\n"),
+            "1002:13:",
+            // The snippet starts where the session does: the window holds no byte before it.
+            "{\"id\": tru}",
+        ),
+        (
+            "between_sessions.json",
+            format!("{{\"value\": [\n{many},\n  ,\n]}}\n"),
+            "1002:3:",
+            "  ,",
+        ),
+        (
+            "after_the_sessions.json",
+            format!("{{\"value\": [\n{many}\n],\n\"@odata.nextLink\": nul}}\n"),
+            "1003:23:",
+            "\"@odata.nextLink\": nul}",
+        ),
+    ];
+    for (name, doc, position, line) in &cases {
+        let file = dir.join(name);
+        fs::write(&file, doc).unwrap();
+        let out = run(&["validate", file.to_str().unwrap()]);
+        assert_eq!(code(&out), 1, "{name}: {}", text(&out.stderr));
+        let report = text(&out.stdout);
+        let mut lines = report.lines();
+        let first = lines.next().unwrap_or_default();
+        assert!(
+            first.starts_with(&format!("{}:{position}", file.display())),
+            "{name}: {report}"
+        );
+        assert_eq!(lines.next(), Some(*line), "{name}: {report}");
+        assert!(
+            lines.next().is_some_and(|caret| caret.ends_with('^')),
+            "{name}: {report}"
+        );
+    }
+
+    // Parallel checking keeps the input order of the report.
+    fs::write(
+        dir.join("valid.json"),
+        format!("{{\"value\": [\n{many}\n]}}"),
+    )
+    .unwrap();
+    let one = run(&["validate", "--jobs", "1", dir.to_str().unwrap()]);
+    let two = run(&["validate", "--jobs", "2", dir.to_str().unwrap()]);
+    assert_eq!(code(&one), 1);
+    assert_eq!(text(&one.stdout), text(&two.stdout));
+    let named: Vec<String> = text(&one.stdout)
+        .lines()
+        .filter_map(|l| l.split(".json").next().filter(|_| l.contains(".json")))
+        .map(|l| l.rsplit('/').next().unwrap_or(l).to_string())
+        .collect();
+    let expected = [
+        "after_the_sessions",
+        "between_sessions",
+        "inside_last_session",
+        "valid",
+    ];
+    assert_eq!(named, expected, "{}", text(&one.stdout));
 }

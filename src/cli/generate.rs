@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use callrecords::generate::{GenOptions, GenReader, Shape};
 
-use super::{exit, EXIT_ERROR, EXIT_OK};
+use super::common::{exit, EXIT_OK, EXIT_USAGE_OR_IO};
 
 /// Examples shown after `callrecords gen --help`.
 pub(crate) const EXAMPLES: &str = "\
@@ -100,7 +100,7 @@ pub(crate) fn run(args: &Args) -> ExitCode {
             "callrecords: --size {} does not fit this platform",
             args.size
         );
-        return exit(EXIT_ERROR);
+        return exit(EXIT_USAGE_OR_IO);
     };
     let options = GenOptions {
         seed: args.seed,
@@ -124,7 +124,7 @@ pub(crate) fn run(args: &Args) -> ExitCode {
         Ok(()) => exit(EXIT_OK),
         Err(message) => {
             eprintln!("callrecords: {message}");
-            exit(EXIT_ERROR)
+            exit(EXIT_USAGE_OR_IO)
         }
     }
 }

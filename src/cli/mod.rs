@@ -8,15 +8,11 @@ pub(crate) mod fallback;
 pub(crate) mod files;
 pub(crate) mod flatten;
 pub(crate) mod generate;
-pub(crate) mod input;
 pub(crate) mod row;
 pub(crate) mod run;
-pub(crate) mod strict;
 pub(crate) mod summary;
 pub(crate) mod validate;
 pub(crate) mod walk;
-
-use std::process::ExitCode;
 
 /// Examples shown after `callrecords --help`.
 pub(crate) const EXAMPLES: &str = "\
@@ -30,15 +26,3 @@ Examples:
   callrecords gen --seed 2 --size 1MB --compact --shape callrecord > record.json
 
 Exit codes: 0 success, 1 invalid input, 2 usage or I/O error.";
-
-/// Every file was valid.
-pub(crate) const EXIT_OK: u8 = 0;
-/// At least one file was invalid.
-pub(crate) const EXIT_INVALID: u8 = 1;
-/// A usage or I/O error.
-pub(crate) const EXIT_ERROR: u8 = 2;
-
-/// The process exit code for `code`.
-pub(crate) fn exit(code: u8) -> ExitCode {
-    ExitCode::from(code)
-}

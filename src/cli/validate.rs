@@ -1,20 +1,33 @@
-//! `callrecords validate PATH...`: checks that each file is one valid JSON document.
+//! `callrecords validate PATH...`: checks that each input is one valid JSON document, and with
+//! `--strict` a valid callRecords document.
+//!
+//! Every input is read through the streaming [`Reader`] (gzip decompressed on the fly), so memory
+//! follows the largest session, not the file. Each section is parsed by the event layer, which
+//! validates the full JSON grammar of every byte, skipped subtrees included.
 
-use std::io::{self, Write};
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::sync::atomic::AtomicU64;
+use std::time::Instant;
 
 use callrecords::tokenizer::Tokenizer;
+use callrecords::{Error, ErrorKind, Event, Options, Reader, Shape, StreamOptions};
 
-use super::input;
-use super::{exit, EXIT_ERROR, EXIT_INVALID, EXIT_OK};
+use super::common::{
+    discover, exit, total_size, InputArgs, EXIT_INVALID, EXIT_OK, EXIT_USAGE_OR_IO,
+};
+use super::files::{self, Input};
+use super::run::{self, run_ordered, Progress};
+use super::walk::generalise;
 
 /// Examples shown after `callrecords validate --help`.
 pub(crate) const EXAMPLES: &str = "\
 Prints `ok PATH` for each valid file, or `PATH:LINE:COLUMN: message` and the offending line with a
-caret for each invalid one. Folders are walked for *.json and *.json.gz; `-` reads stdin.
-The bytes validated and the throughput go to stderr.
+caret for each invalid one. Folders are walked for *.json and *.json.gz; `-` reads stdin. Inputs
+are streamed (memory follows the largest session, not the file) and checked in parallel; the
+report keeps the input order. The bytes validated and the throughput go to stderr.
 
 With --strict, value errors (a bad duration, an out-of-range integer, the wrong JSON type for a
 known field) and valid JSON that is not a callRecords shape fail too; without it, such a document
@@ -26,17 +39,14 @@ Examples:
   callrecords validate target/gen-64m.json
   zcat big.json.gz | callrecords validate -
 
-Exit codes: 0 all valid, 1 any invalid, 2 usage or I/O error (missing or unreadable file).";
+Exit codes: 0 all valid, 1 any invalid, 2 usage or I/O error (missing or unreadable file, or a
+folder without JSON).";
 
 /// Arguments of `validate`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// Files or folders to check; `-` reads standard input.
-    #[arg(required = true, value_name = "PATH")]
-    paths: Vec<PathBuf>,
-    /// Print only invalid files and errors (no `ok` lines).
-    #[arg(short, long)]
-    quiet: bool,
+    #[command(flatten)]
+    input: InputArgs,
     /// Also fail on value errors (bad duration, out-of-range integer, wrong type for a known
     /// field) and on valid JSON that is not a callRecords sessions page or callRecord document.
     #[arg(long)]
@@ -46,104 +56,242 @@ pub(crate) struct Args {
     report_unknown: bool,
 }
 
-/// The outcome of checking one document.
-enum Outcome {
-    Valid,
-    /// The message line and the snippet.
+/// The outcome of checking one input.
+enum Verdict {
+    /// Valid; the document's shape and its undeclared keys by generalised path.
+    Valid {
+        shape: Shape,
+        undeclared: BTreeMap<String, u64>,
+    },
+    /// Invalid input: `LINE:COLUMN: message`, then the snippet when the bytes were at hand.
     Invalid(String),
+    /// The input could not be read.
+    Io(String),
 }
 
-/// Walks the whole document with the tokenizer (full RFC 8259 validation).
-fn check(bytes: &[u8]) -> Outcome {
-    let mut tokenizer = Tokenizer::new(bytes);
-    loop {
-        match tokenizer.next_token() {
-            Ok(Some(_)) => {}
-            Ok(None) => return Outcome::Valid,
-            Err(e) => {
-                let (line, column) = e.line_column(bytes);
-                return Outcome::Invalid(format!("{line}:{column}: {e}\n{}", e.snippet(bytes)));
-            }
-        }
-    }
+/// One checked input.
+struct Checked {
+    verdict: Verdict,
+    /// Document bytes read (after gzip decompression).
+    bytes: u64,
 }
 
 /// Runs `validate`.
 pub(crate) fn run(args: &Args) -> ExitCode {
     let wall = Instant::now();
-    let (inputs, missing) = input::expand(&args.paths);
-    let mut code = EXIT_OK;
-    for (path, e) in &missing {
-        eprintln!("callrecords: {}: {e}", path.display());
-        code = EXIT_ERROR;
+    let (inputs, mut code) = discover(&args.input);
+    if inputs.is_empty() {
+        if args.input.paths.is_empty() {
+            eprintln!("callrecords validate: give at least one PATH (a file, a folder, or `-`)");
+        }
+        return exit(EXIT_USAGE_OR_IO);
     }
+    let quiet = args.input.quiet;
+    let progress = Progress::start(total_size(&inputs), quiet);
+    let options = Options::default()
+        .strict(args.strict)
+        .report_undeclared(args.report_unknown);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let mut bytes_total: u64 = 0;
-    let mut files: u64 = 0;
-    let mut busy = Duration::ZERO;
-    for input in &inputs {
-        let name = input.display();
-        let bytes = match input.read_all() {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                let _ = out.flush();
-                eprintln!("callrecords: {name}: {e}");
-                code = EXIT_ERROR;
-                continue;
-            }
-        };
-        let start = Instant::now();
-        let mut outcome = check(&bytes);
-        // The callRecords checks: `--strict`, `--report-unknown`, and the note for other shapes.
-        let mut undeclared = Vec::new();
-        if matches!(outcome, Outcome::Valid) {
-            let checked = super::strict::check(&bytes, args.strict, args.report_unknown);
-            if let Some(failure) = checked.failure.clone() {
-                outcome = Outcome::Invalid(failure);
-            } else if checked.not_call_records {
-                eprintln!("callrecords: {name}: note: valid JSON, but not a callRecords sessions page or callRecord document");
-            }
-            undeclared.extend(checked.undeclared_lines());
-        }
-        busy += start.elapsed();
-        bytes_total += bytes.len() as u64;
-        files += 1;
-        let written = match outcome {
-            Outcome::Valid if args.quiet => Ok(()),
-            Outcome::Valid => writeln!(out, "ok {name}"),
-            Outcome::Invalid(message) => {
-                if code == EXIT_OK {
-                    code = EXIT_INVALID;
+    let (mut files, mut bytes) = (0u64, 0u64);
+    let mut write_error = None;
+    run_ordered(
+        inputs.len(),
+        run::jobs(args.input.jobs),
+        |i| check(&inputs[i], options, &progress.bytes),
+        |i, checked| {
+            let name = inputs[i].name();
+            files += 1;
+            bytes += checked.bytes;
+            let written = match checked.verdict {
+                Verdict::Valid { shape, undeclared } => {
+                    if shape == Shape::Other && !quiet {
+                        eprintln!("{name}: note: valid JSON, but not a callRecords sessions page or callRecord document");
+                    }
+                    let ok = if quiet {
+                        Ok(())
+                    } else {
+                        writeln!(out, "ok {name}")
+                    };
+                    ok.and_then(|()| {
+                        undeclared
+                            .iter()
+                            .try_for_each(|(path, n)| writeln!(out, "  undeclared {path} ({n})"))
+                    })
                 }
-                writeln!(out, "{name}:{message}")
+                Verdict::Invalid(message) => {
+                    code = code.max(EXIT_INVALID);
+                    writeln!(out, "{name}:{message}")
+                }
+                Verdict::Io(message) => {
+                    let _ = out.flush();
+                    eprintln!("{name}: {message}");
+                    code = code.max(EXIT_USAGE_OR_IO);
+                    Ok(())
+                }
+            };
+            if let Err(e) = written {
+                write_error = Some(e);
+                return false;
             }
-        };
-        let written =
-            written.and_then(|()| undeclared.iter().try_for_each(|l| writeln!(out, "{l}")));
-        if let Err(e) = written {
-            if e.kind() == io::ErrorKind::BrokenPipe {
-                return exit(code);
-            }
-            eprintln!("callrecords: writing the report: {e}");
-            return exit(EXIT_ERROR);
-        }
-    }
-    if let Err(e) = out.flush() {
-        if e.kind() != io::ErrorKind::BrokenPipe {
-            eprintln!("callrecords: writing the report: {e}");
-            return exit(EXIT_ERROR);
-        }
-    }
-    let secs = busy.as_secs_f64();
-    let mbps = if secs > 0.0 {
-        bytes_total as f64 / 1e6 / secs
-    } else {
-        0.0
-    };
-    eprintln!(
-        "callrecords: {files} file(s), {bytes_total} bytes validated in {secs:.3} s ({mbps:.1} MB/s; wall {:.3} s with I/O)",
-        wall.elapsed().as_secs_f64()
+            !(args.input.fail_fast && code != EXIT_OK)
+        },
     );
+    progress.finish();
+    let flushed = match write_error {
+        Some(e) => Err(e),
+        None => out.flush(),
+    };
+    if let Err(e) = flushed {
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            eprintln!("callrecords: writing the report: {}", files::io_message(&e));
+            return exit(EXIT_USAGE_OR_IO);
+        }
+        return exit(code);
+    }
+    if !quiet {
+        let secs = wall.elapsed().as_secs_f64();
+        let mbps = if secs > 0.0 {
+            bytes as f64 / 1e6 / secs
+        } else {
+            0.0
+        };
+        eprintln!(
+            "callrecords: {files} file(s), {bytes} bytes validated in {secs:.3} s ({mbps:.1} MB/s)"
+        );
+    }
     exit(code)
+}
+
+/// Streams one input through the [`Reader`] and parses every section.
+fn check(input: &Input, options: Options, counter: &AtomicU64) -> Checked {
+    let source = match files::open(input, counter) {
+        Ok(source) => source,
+        Err(e) => {
+            return Checked {
+                verdict: Verdict::Io(files::io_message(&e)),
+                bytes: 0,
+            }
+        }
+    };
+    let mut reader = Reader::with_options(source, StreamOptions::new().events(options));
+    let mut shape = Shape::Other;
+    let mut undeclared = BTreeMap::new();
+    let verdict = loop {
+        let mut section = match reader.next_section() {
+            Ok(Some(section)) => section,
+            Ok(None) => break Verdict::Valid { shape, undeclared },
+            // The splitter's errors come without the window: the snippet is read back from a file.
+            Err(e) => break invalid_or_io(&e, || snippet_from_file(input, &e)),
+        };
+        let mut failed = None;
+        for event in section.events() {
+            match event {
+                Ok(Event::Page(page)) => shape = page.shape,
+                Ok(Event::Undeclared(u)) => {
+                    *undeclared.entry(generalise(&u.to_string())).or_insert(0) += 1;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        if let Some(e) = failed {
+            let (window, start) = (section.bytes(), section.offset());
+            // `--strict` reports a document of another shape at its start; a syntax error
+            // anywhere in it comes first (such a document is one section from byte 0, so all of
+            // it is here).
+            if e.kind() == ErrorKind::NotCallRecords && start == 0 {
+                if let Some(syntax) = first_syntax_error(window) {
+                    let snippet = syntax.snippet(window);
+                    break Verdict::Invalid(report(&syntax, window, Some(snippet)));
+                }
+            }
+            break invalid_or_io(&e, || Some(e.snippet_in(window, start)));
+        }
+    };
+    Checked {
+        verdict,
+        bytes: reader.offset(),
+    }
+}
+
+/// The verdict for an error: an I/O failure, or invalid input with its position, message and
+/// snippet.
+fn invalid_or_io(e: &Error, snippet: impl FnOnce() -> Option<String>) -> Verdict {
+    if e.is_io() {
+        let source = std::error::Error::source(e).and_then(|s| s.downcast_ref::<io::Error>());
+        return match source {
+            // A corrupt or truncated gzip stream is invalid input, not an I/O failure.
+            Some(io)
+                if matches!(
+                    io.kind(),
+                    io::ErrorKind::InvalidData
+                        | io::ErrorKind::InvalidInput
+                        | io::ErrorKind::UnexpectedEof
+                ) =>
+            {
+                Verdict::Invalid(format!(" invalid gzip data: {}", files::io_message(io)))
+            }
+            Some(io) => Verdict::Io(files::io_message(io)),
+            None => Verdict::Io(e.to_string()),
+        };
+    }
+    Verdict::Invalid(report(e, &[], snippet()))
+}
+
+/// `LINE:COLUMN: message`, then the snippet. The position is computed in `input`, or recorded
+/// in the error by the streaming reader (then `input` is empty).
+fn report(e: &Error, input: &[u8], snippet: Option<String>) -> String {
+    let (line, column) = e.line_column(input);
+    let message = match e.kind() {
+        ErrorKind::NotCallRecords => {
+            "valid JSON, but not a callRecords sessions page or callRecord document".to_string()
+        }
+        _ => {
+            // `Display` ends with the position, which goes first here.
+            let text = e.to_string();
+            match text.rfind(" at line ").or_else(|| text.rfind(" at byte ")) {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            }
+        }
+    };
+    match snippet {
+        Some(snippet) => format!("{line}:{column}: {message}\n{snippet}"),
+        None => format!("{line}:{column}: {message}"),
+    }
+}
+
+/// The first syntax error of the whole document `bytes`, if any.
+fn first_syntax_error(bytes: &[u8]) -> Option<Error> {
+    let mut tokenizer = Tokenizer::new(bytes);
+    loop {
+        match tokenizer.next_token() {
+            Ok(Some(_)) => {}
+            Ok(None) => return None,
+            Err(e) => return Some(e),
+        }
+    }
+}
+
+/// The snippet of an error found by the splitter, read back from a plain file around the error's
+/// offset (stdin and gzip files cannot be read back cheaply, so they go without).
+fn snippet_from_file(input: &Input, e: &Error) -> Option<String> {
+    const AROUND: u64 = 256;
+    let Input::File(path) = input else {
+        return None;
+    };
+    let mut file = File::open(path).ok()?;
+    let mut magic = [0u8; 2];
+    if file.read_exact(&mut magic).is_ok() && magic == [0x1f, 0x8b] {
+        return None;
+    }
+    let start = e.offset().saturating_sub(AROUND);
+    file.seek(SeekFrom::Start(start)).ok()?;
+    let mut window = Vec::with_capacity(2 * AROUND as usize);
+    file.take(2 * AROUND).read_to_end(&mut window).ok()?;
+    Some(e.snippet_in(&window, start))
 }
