@@ -2,12 +2,15 @@
 
 use core::arch::x86_64::{
     __m256i, _mm256_and_si256, _mm256_broadcastsi128_si256, _mm256_cmpeq_epi8, _mm256_cmpgt_epi8,
-    _mm256_loadu_si256, _mm256_min_epu8, _mm256_movemask_epi8, _mm256_set1_epi8,
+    _mm256_loadu_si256, _mm256_min_epu8, _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8,
     _mm256_setzero_si256, _mm256_shuffle_epi8, _mm256_srli_epi16, _mm_clmulepi64_si128,
     _mm_cvtsi128_si64, _mm_loadu_si128, _mm_set1_epi8, _mm_set_epi64x,
 };
 
-use super::kernel::{self, Block, Masks, State, HIGH_NIBBLE, LOW_NIBBLE, OP_BITS, WS_BITS};
+use super::kernel::{
+    self, Block, Masks, NestMasks, State, HIGH_NIBBLE, LOW_NIBBLE, OP_BITS, WS_BITS,
+};
+use super::nest::{self, Nest};
 
 /// Proof that the CPU supports AVX2 and PCLMULQDQ: only [`Avx2::new`] (which detects them) and
 /// [`Avx2::new_unchecked`] make one.
@@ -38,6 +41,12 @@ impl Avx2 {
         Avx2 { _proof: () }
     }
 
+    /// See [`nest::find_close`].
+    pub(crate) fn find_close(self, bytes: &[u8], st: &mut Nest) -> Option<usize> {
+        // SAFETY: `self` exists only when AVX2 and PCLMULQDQ are supported (see `new`).
+        unsafe { find_close(bytes, st) }
+    }
+
     /// See [`kernel::index_blocks`].
     pub(crate) fn index(
         self,
@@ -66,6 +75,16 @@ unsafe fn index(
 ) -> Option<usize> {
     // SAFETY: the caller guarantees AVX2 and PCLMULQDQ, `Block32`'s instruction set.
     unsafe { kernel::index_blocks::<Block32>(bytes, base, state, structurals, backslashes) }
+}
+
+/// # Safety
+///
+/// - The CPU must support AVX2.
+/// - The CPU must support PCLMULQDQ.
+#[target_feature(enable = "avx2,pclmulqdq")]
+unsafe fn find_close(bytes: &[u8], st: &mut Nest) -> Option<usize> {
+    // SAFETY: the caller guarantees `Block32`'s instruction set.
+    unsafe { nest::find_close::<Block32>(bytes, st) }
 }
 
 /// The AVX2 [`Block`].
@@ -145,5 +164,33 @@ impl Block for Block32 {
     unsafe fn prefix_xor(x: u64) -> u64 {
         // SAFETY: the caller guarantees `Block32`'s instruction set, which includes PCLMULQDQ.
         unsafe { clmul_prefix_xor(x) }
+    }
+
+    #[inline(always)]
+    unsafe fn classify_nesting(block: &[u8; 64]) -> NestMasks {
+        // SAFETY: the caller guarantees AVX2. Every load reads 32 bytes inside `block` (offsets 0
+        // and 32 of 64), unaligned.
+        unsafe {
+            let quote = _mm256_set1_epi8(b'"' as i8);
+            let backslash = _mm256_set1_epi8(b'\\' as i8);
+            let (open, close) = (_mm256_set1_epi8(b'{' as i8), _mm256_set1_epi8(b'}' as i8));
+            let fold = _mm256_set1_epi8(0x20);
+            let mut m = NestMasks {
+                quote: 0,
+                backslash: 0,
+                open: 0,
+                close: 0,
+            };
+            for i in 0..2 {
+                let v = _mm256_loadu_si256(block.as_ptr().add(32 * i).cast());
+                let folded = _mm256_or_si256(v, fold);
+                let shift = 32 * i;
+                m.quote |= bits(_mm256_cmpeq_epi8(v, quote)) << shift;
+                m.backslash |= bits(_mm256_cmpeq_epi8(v, backslash)) << shift;
+                m.open |= bits(_mm256_cmpeq_epi8(folded, open)) << shift;
+                m.close |= bits(_mm256_cmpeq_epi8(folded, close)) << shift;
+            }
+            m
+        }
     }
 }

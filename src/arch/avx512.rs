@@ -10,11 +10,14 @@
 
 use core::arch::x86_64::{
     _mm512_and_si512, _mm512_broadcast_i32x4, _mm512_cmpeq_epi8_mask, _mm512_cmple_epu8_mask,
-    _mm512_loadu_si512, _mm512_set1_epi8, _mm512_shuffle_epi8, _mm512_srli_epi16,
+    _mm512_loadu_si512, _mm512_or_si512, _mm512_set1_epi8, _mm512_shuffle_epi8, _mm512_srli_epi16,
     _mm512_test_epi8_mask, _mm_loadu_si128,
 };
 
-use super::kernel::{self, Block, Masks, State, HIGH_NIBBLE, LOW_NIBBLE, OP_BITS, WS_BITS};
+use super::kernel::{
+    self, Block, Masks, NestMasks, State, HIGH_NIBBLE, LOW_NIBBLE, OP_BITS, WS_BITS,
+};
+use super::nest::{self, Nest};
 
 /// Proof that the CPU supports AVX-512 F and BW and PCLMULQDQ: only [`Avx512::new`] (which
 /// detects them) and [`Avx512::new_unchecked`] make one.
@@ -47,6 +50,12 @@ impl Avx512 {
         Avx512 { _proof: () }
     }
 
+    /// See [`nest::find_close`].
+    pub(crate) fn find_close(self, bytes: &[u8], st: &mut Nest) -> Option<usize> {
+        // SAFETY: `self` exists only when AVX-512 F+BW and PCLMULQDQ are supported (see `new`).
+        unsafe { find_close(bytes, st) }
+    }
+
     /// See [`kernel::index_blocks`].
     pub(crate) fn index(
         self,
@@ -76,6 +85,17 @@ unsafe fn index(
 ) -> Option<usize> {
     // SAFETY: the caller guarantees AVX-512 F+BW and PCLMULQDQ, `Block64`'s instruction set.
     unsafe { kernel::index_blocks::<Block64>(bytes, base, state, structurals, backslashes) }
+}
+
+/// # Safety
+///
+/// - The CPU must support AVX-512 F.
+/// - The CPU must support AVX-512 BW.
+/// - The CPU must support PCLMULQDQ.
+#[target_feature(enable = "avx512f,avx512bw,pclmulqdq")]
+unsafe fn find_close(bytes: &[u8], st: &mut Nest) -> Option<usize> {
+    // SAFETY: the caller guarantees `Block64`'s instruction set.
+    unsafe { nest::find_close::<Block64>(bytes, st) }
 }
 
 /// The AVX-512 [`Block`].
@@ -113,5 +133,21 @@ impl Block for Block64 {
     unsafe fn prefix_xor(x: u64) -> u64 {
         // SAFETY: the caller guarantees `Block64`'s instruction set, which includes PCLMULQDQ.
         unsafe { super::avx2::clmul_prefix_xor(x) }
+    }
+
+    #[inline(always)]
+    unsafe fn classify_nesting(block: &[u8; 64]) -> NestMasks {
+        // SAFETY: the caller guarantees AVX-512 F+BW. The load reads the 64 bytes of `block`,
+        // unaligned.
+        unsafe {
+            let v = _mm512_loadu_si512(block.as_ptr().cast());
+            let folded = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
+            NestMasks {
+                quote: _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(b'"' as i8)),
+                backslash: _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(b'\\' as i8)),
+                open: _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8(b'{' as i8)),
+                close: _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8(b'}' as i8)),
+            }
+        }
     }
 }

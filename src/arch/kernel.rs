@@ -54,6 +54,19 @@ pub(crate) struct Masks {
     pub(crate) ctrl: u64,
 }
 
+/// Masks of one 64-byte block for the nesting scan ([`super::nest`]); bit `j` describes byte `j`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct NestMasks {
+    /// `"`.
+    pub(crate) quote: u64,
+    /// `\`.
+    pub(crate) backslash: u64,
+    /// `{` and `[`.
+    pub(crate) open: u64,
+    /// `}` and `]`.
+    pub(crate) close: u64,
+}
+
 /// 64 input bytes loaded into one backend's registers.
 ///
 /// Implementations are zero-cost wrappers over vector registers; their methods are
@@ -67,6 +80,16 @@ pub(crate) trait Block: Copy {
     /// - The CPU must support the instruction set of `Self` (the backend's features must be enabled
     ///   in the calling context or detected at run time).
     unsafe fn classify(block: &[u8; 64]) -> Masks;
+
+    /// Loads one block and finds its quotes, backslashes and brackets, for the nesting scan.
+    ///
+    /// The brackets fold in pairs: `[ | 0x20` is `{` and `] | 0x20` is `}`, and no other byte
+    /// folds onto either, so two comparisons find all four.
+    ///
+    /// # Safety
+    ///
+    /// - The CPU must support the instruction set of `Self`.
+    unsafe fn classify_nesting(block: &[u8; 64]) -> NestMasks;
 
     /// The prefix XOR of `x`: bit `j` of the result is the XOR of bits `0..=j` of `x`.
     ///

@@ -23,6 +23,11 @@
 //!    not a quote, and `i == 0` or `b[i-1]` is whitespace, an operator or a real quote (a
 //!    *scalar start*).
 //!
+//! Stage 1 has a second, smaller job for the streaming reader: the *nesting scan* (`nest.rs`,
+//! [`Nester`]) finds the bracket that closes a container, over the same blocks, with the same
+//! backends and the same escape and in-string arithmetic, so the session splitter has no SIMD code
+//! of its own.
+//!
 //! Stage 1 also reports the first offset of either error, whichever comes first: invalid UTF-8, or
 //! a byte below 0x20 inside a string. It does not raise them: the tokenizer raises a stage-1 error
 //! only when its cursor reaches that offset, so errors always come out in input order.
@@ -54,6 +59,7 @@
 mod kernel;
 #[cfg_attr(not(test), allow(dead_code))] // reason: the oracle is only run by tests (and fuzzing)
 pub(crate) mod naive;
+mod nest;
 mod scalar;
 
 #[cfg(target_arch = "x86_64")]
@@ -72,6 +78,7 @@ use core::sync::atomic::{AtomicU8, Ordering};
 
 use crate::error::ErrorKind;
 use kernel::State;
+pub(crate) use nest::Nest;
 
 /// A stage-1 backend: one instruction set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -281,6 +288,45 @@ impl Kernel {
             Kernel::Avx512(k) => k.index(bytes, base, state, structurals, backslashes),
             #[cfg(target_arch = "aarch64")]
             Kernel::Neon(k) => k.index(bytes, base, state, structurals, backslashes),
+        }
+    }
+}
+
+/// The nesting scan (see `nest.rs`) with one backend: how the streaming session splitter finds
+/// the bracket that closes a session, with the same backend and dispatch as stage 1.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Nester(Kernel);
+
+impl Nester {
+    /// The scan with the [`detected`] backend (so `CALLRECORDS_BACKEND` forces it too).
+    pub(crate) fn detected() -> Nester {
+        Nester(detected_kernel())
+    }
+
+    /// The scan with `backend`, or `None` when this CPU does not support it.
+    #[cfg(test)]
+    pub(crate) fn new(backend: Backend) -> Option<Nester> {
+        Kernel::new(backend).map(Nester)
+    }
+
+    /// Scans `bytes` inside a container whose state is `st`.
+    ///
+    /// Returns `Some(i)` when `bytes[i]` is the bracket that brings the depth to zero (the state
+    /// is then meaningless), or `None` when every byte was consumed without closing it (`st` is
+    /// updated, so the next call continues with the next byte of the stream). Every backend gives
+    /// the answer of the byte-at-a-time reference, for any input and any way of cutting it.
+    #[inline]
+    pub(crate) fn find_close(self, bytes: &[u8], st: &mut Nest) -> Option<usize> {
+        match self.0 {
+            Kernel::Scalar => scalar::find_close(bytes, st),
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Sse42(k) => k.find_close(bytes, st),
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx2(k) => k.find_close(bytes, st),
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx512(k) => k.find_close(bytes, st),
+            #[cfg(target_arch = "aarch64")]
+            Kernel::Neon(k) => k.find_close(bytes, st),
         }
     }
 }

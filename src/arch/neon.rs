@@ -10,11 +10,14 @@
 #![allow(unused_unsafe)] // reason: see above; the blocks are needed on older toolchains
 
 use core::arch::aarch64::{
-    uint8x16_t, vandq_u8, vceqq_u8, vcltq_u8, vdupq_n_u8, vgetq_lane_u64, vld1q_u8, vpaddq_u8,
-    vqtbl1q_u8, vreinterpretq_u64_u8, vshrq_n_u8, vtstq_u8,
+    uint8x16_t, vandq_u8, vceqq_u8, vcltq_u8, vdupq_n_u8, vgetq_lane_u64, vld1q_u8, vorrq_u8,
+    vpaddq_u8, vqtbl1q_u8, vreinterpretq_u64_u8, vshrq_n_u8, vtstq_u8,
 };
 
-use super::kernel::{self, Block, Masks, State, HIGH_NIBBLE, LOW_NIBBLE, OP_BITS, WS_BITS};
+use super::kernel::{
+    self, Block, Masks, NestMasks, State, HIGH_NIBBLE, LOW_NIBBLE, OP_BITS, WS_BITS,
+};
+use super::nest::{self, Nest};
 
 /// Proof that the CPU supports NEON: only [`Neon::new`] (which detects it) and
 /// [`Neon::new_unchecked`] make one.
@@ -39,6 +42,12 @@ impl Neon {
     /// - The CPU must support NEON.
     pub(crate) unsafe fn new_unchecked() -> Self {
         Neon { _proof: () }
+    }
+
+    /// See [`nest::find_close`].
+    pub(crate) fn find_close(self, bytes: &[u8], st: &mut Nest) -> Option<usize> {
+        // SAFETY: `self` exists only when NEON is supported (see `new`).
+        unsafe { find_close(bytes, st) }
     }
 
     /// See [`kernel::index_blocks`].
@@ -93,6 +102,15 @@ unsafe fn to_bits(m: [uint8x16_t; 4]) -> u64 {
     }
 }
 
+/// # Safety
+///
+/// - The CPU must support NEON.
+#[target_feature(enable = "neon")]
+unsafe fn find_close(bytes: &[u8], st: &mut Nest) -> Option<usize> {
+    // SAFETY: the caller guarantees `Block16`'s instruction set.
+    unsafe { nest::find_close::<Block16>(bytes, st) }
+}
+
 /// The NEON [`Block`].
 #[derive(Debug, Clone, Copy)]
 struct Block16;
@@ -135,6 +153,35 @@ impl Block for Block16 {
                 op: to_bits(op),
                 ws: to_bits(ws),
                 ctrl: to_bits(ctrl),
+            }
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn classify_nesting(block: &[u8; 64]) -> NestMasks {
+        // SAFETY: the caller guarantees NEON. Every load reads 16 bytes inside `block` (offsets
+        // 0, 16, 32, 48 of 64); `vld1q_u8` needs no alignment.
+        unsafe {
+            let quote_byte = vdupq_n_u8(b'"');
+            let backslash_byte = vdupq_n_u8(b'\\');
+            let (open_byte, close_byte) = (vdupq_n_u8(b'{'), vdupq_n_u8(b'}'));
+            let fold = vdupq_n_u8(0x20);
+            let zero = vdupq_n_u8(0);
+            let (mut quote, mut backslash) = ([zero; 4], [zero; 4]);
+            let (mut open, mut close) = ([zero; 4], [zero; 4]);
+            for i in 0..4 {
+                let v = vld1q_u8(block.as_ptr().add(16 * i));
+                let folded = vorrq_u8(v, fold);
+                quote[i] = vceqq_u8(v, quote_byte);
+                backslash[i] = vceqq_u8(v, backslash_byte);
+                open[i] = vceqq_u8(folded, open_byte);
+                close[i] = vceqq_u8(folded, close_byte);
+            }
+            NestMasks {
+                quote: to_bits(quote),
+                backslash: to_bits(backslash),
+                open: to_bits(open),
+                close: to_bits(close),
             }
         }
     }

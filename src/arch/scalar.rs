@@ -1,7 +1,8 @@
 //! The portable backend: 64-bit SWAR (SIMD within a register), eight bytes per step. It is the
 //! reference every vector backend is tested against, and the one Miri runs.
 
-use super::kernel::{Block, Masks};
+use super::kernel::{Block, Masks, NestMasks};
+use super::nest::Nest;
 
 /// `0x01` in every byte.
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -60,6 +61,35 @@ impl Block for Scalar {
         }
         m
     }
+
+    #[inline(always)]
+    unsafe fn classify_nesting(block: &[u8; 64]) -> NestMasks {
+        let mut m = NestMasks {
+            quote: 0,
+            backslash: 0,
+            open: 0,
+            close: 0,
+        };
+        let mut shift = 0;
+        for word in block.chunks_exact(8) {
+            let mut le = [0u8; 8];
+            le.copy_from_slice(word);
+            let x = u64::from_le_bytes(le);
+            let folded = x | (ONES * 0x20);
+            m.quote |= gather(eq(x, b'"')) << shift;
+            m.backslash |= gather(eq(x, b'\\')) << shift;
+            m.open |= gather(eq(folded, b'{')) << shift;
+            m.close |= gather(eq(folded, b'}')) << shift;
+            shift += 8;
+        }
+        m
+    }
+}
+
+/// The nesting scan with the scalar backend; see [`super::nest::find_close`].
+pub(crate) fn find_close(bytes: &[u8], st: &mut Nest) -> Option<usize> {
+    // SAFETY: `Scalar` uses no CPU feature beyond the baseline of every target.
+    unsafe { super::nest::find_close::<Scalar>(bytes, st) }
 }
 
 /// Indexes `bytes` with the scalar backend; see [`super::kernel::index_blocks`].

@@ -4,10 +4,14 @@
 
 use core::arch::x86_64::{
     __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_loadu_si128, _mm_min_epu8,
-    _mm_movemask_epi8, _mm_set1_epi8, _mm_setzero_si128, _mm_shuffle_epi8, _mm_srli_epi16,
+    _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_setzero_si128, _mm_shuffle_epi8,
+    _mm_srli_epi16,
 };
 
-use super::kernel::{self, Block, Masks, State, HIGH_NIBBLE, LOW_NIBBLE, OP_BITS, WS_BITS};
+use super::kernel::{
+    self, Block, Masks, NestMasks, State, HIGH_NIBBLE, LOW_NIBBLE, OP_BITS, WS_BITS,
+};
+use super::nest::{self, Nest};
 
 /// Proof that the CPU supports SSE4.2: only [`Sse42::new`] (which detects it) and
 /// [`Sse42::new_unchecked`] make one.
@@ -32,6 +36,12 @@ impl Sse42 {
     /// - The CPU must support SSE4.2.
     pub(crate) unsafe fn new_unchecked() -> Self {
         Sse42 { _proof: () }
+    }
+
+    /// See [`nest::find_close`].
+    pub(crate) fn find_close(self, bytes: &[u8], st: &mut Nest) -> Option<usize> {
+        // SAFETY: `self` exists only when SSE4.2 is supported (see `new`).
+        unsafe { find_close(bytes, st) }
     }
 
     /// See [`kernel::index_blocks`].
@@ -61,6 +71,15 @@ unsafe fn index(
 ) -> Option<usize> {
     // SAFETY: the caller guarantees SSE4.2, which is `Block16`'s instruction set.
     unsafe { kernel::index_blocks::<Block16>(bytes, base, state, structurals, backslashes) }
+}
+
+/// # Safety
+///
+/// - The CPU must support SSE4.2.
+#[target_feature(enable = "sse4.2")]
+unsafe fn find_close(bytes: &[u8], st: &mut Nest) -> Option<usize> {
+    // SAFETY: the caller guarantees `Block16`'s instruction set.
+    unsafe { nest::find_close::<Block16>(bytes, st) }
 }
 
 /// The SSE4.2 [`Block`].
@@ -115,6 +134,33 @@ impl Block for Block16 {
                 m.op |= bits(op) << shift;
                 m.ws |= bits(ws) << shift;
                 m.ctrl |= bits(ctrl) << shift;
+            }
+            m
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn classify_nesting(block: &[u8; 64]) -> NestMasks {
+        // SAFETY: the caller guarantees SSE4.2 (these are SSE2 instructions, which it implies).
+        // Every load reads 16 bytes inside `block` (offsets 0, 16, 32, 48 of 64), unaligned.
+        unsafe {
+            let (quote, backslash) = (_mm_set1_epi8(b'"' as i8), _mm_set1_epi8(b'\\' as i8));
+            let (open, close) = (_mm_set1_epi8(b'{' as i8), _mm_set1_epi8(b'}' as i8));
+            let fold = _mm_set1_epi8(0x20);
+            let mut m = NestMasks {
+                quote: 0,
+                backslash: 0,
+                open: 0,
+                close: 0,
+            };
+            for i in 0..4 {
+                let v = _mm_loadu_si128(block.as_ptr().add(16 * i).cast());
+                let folded = _mm_or_si128(v, fold);
+                let shift = 16 * i;
+                m.quote |= bits(_mm_cmpeq_epi8(v, quote)) << shift;
+                m.backslash |= bits(_mm_cmpeq_epi8(v, backslash)) << shift;
+                m.open |= bits(_mm_cmpeq_epi8(folded, open)) << shift;
+                m.close |= bits(_mm_cmpeq_epi8(folded, close)) << shift;
             }
             m
         }

@@ -527,6 +527,111 @@ fn simd_kernels_under_miri() {
                 }
                 assert_eq!(got, want, "{:?} (window {window_bytes})", kernel.backend());
             }
+            nest_agrees(super::Nester(kernel), input, super::Nest::opened());
+        }
+    }
+}
+
+// ---- The nesting scan (`nest.rs`): every backend against the byte-at-a-time reference ----
+
+/// Checks `nester` against [`find_close_bytes`] on `input` from state `start`: in one call, and
+/// cut in two at every block-edge position (the second call continues from the first's state).
+fn nest_agrees(nester: super::Nester, input: &[u8], start: super::Nest) {
+    use super::nest::find_close_bytes;
+    let mut want_state = start;
+    let want = find_close_bytes(input, &mut want_state);
+    let mut state = start;
+    assert_eq!(
+        nester.find_close(input, &mut state),
+        want,
+        "{nester:?} on {input:?}"
+    );
+    if want.is_none() {
+        assert_eq!(state, want_state, "{nester:?} state on {input:?}");
+    }
+    let cuts: &[usize] = if cfg!(miri) {
+        &[63, 64]
+    } else {
+        &[1, 63, 64, 65, 127, 128, 129, 200]
+    };
+    for &cut in cuts.iter().filter(|&&cut| cut < input.len()) {
+        let mut state = start;
+        let got = match nester.find_close(&input[..cut], &mut state) {
+            Some(i) => Some(i),
+            None => nester
+                .find_close(&input[cut..], &mut state)
+                .map(|i| i + cut),
+        };
+        assert_eq!(got, want, "{nester:?} cut at {cut} on {input:?}");
+    }
+}
+
+fn nesters() -> Vec<super::Nester> {
+    backends()
+        .into_iter()
+        .map(|b| super::Nester::new(b).unwrap_or_else(|| panic!("{b} listed as supported")))
+        .collect()
+}
+
+#[test]
+fn nest_finds_the_closing_bracket_past_strings_and_escapes() {
+    let doc = br#""a{": [1, {"b": "\"}]"}], "c\\": {}} , tail"#;
+    for nester in nesters() {
+        let mut st = super::Nest::opened();
+        let got = nester.find_close(doc, &mut st);
+        assert_eq!(got, Some(doc.len() - 8), "{nester:?}");
+        nest_agrees(nester, doc, super::Nest::opened());
+        // The same with the closing bracket pushed across block and window edges.
+        for pad in [0, 1, 50, 62, 63, 64, 65, 127, 128] {
+            let mut padded = vec![b' '; pad];
+            padded.extend_from_slice(doc);
+            nest_agrees(nester, &padded, super::Nest::opened());
+        }
+    }
+}
+
+#[test]
+fn nest_on_exact_size_buffers() {
+    // Each input is its own allocation of exactly its length, so a read past the end is caught
+    // by Miri and sanitizers; lengths cover every block remainder.
+    let pattern = br#"{"k": "v\"}", "[": [1, {"x": "\\"}]}], "#;
+    let max = if cfg!(miri) { 70 } else { 200 };
+    for len in 0..=max {
+        let input: Box<[u8]> = pattern.iter().copied().cycle().take(len).collect();
+        for nester in nesters() {
+            for depth in [1, 2, 5] {
+                let start = super::Nest {
+                    depth,
+                    ..super::Nest::opened()
+                };
+                nest_agrees(nester, &input, start);
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: if cfg!(miri) { 4 } else { 256 },
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn nest_agrees_on_noise(
+        bytes in prop::collection::vec(
+            prop_oneof![
+                Just(b'"'), Just(b'\\'), Just(b'{'), Just(b'}'), Just(b'['), Just(b']'),
+                Just(b'a'), Just(b' '), any::<u8>()
+            ],
+            0..400,
+        ),
+        depth in 1u64..4,
+        in_string: bool,
+        escaped: bool,
+    ) {
+        for nester in nesters() {
+            nest_agrees(nester, &bytes, super::Nest { depth, in_string, escaped });
         }
     }
 }

@@ -11,7 +11,7 @@
 //! twice: each call resumes where the previous one stopped, with the string, escape and nesting
 //! state carried over.
 
-use super::scan::{self, Kernel, Nest};
+use crate::arch::{Nest, Nester};
 use crate::error::{Error, ErrorKind};
 
 /// Which shape the document turned out to have (from the key of the streamed array).
@@ -106,7 +106,7 @@ enum ValueScan {
 /// The splitter state. See the module docs.
 #[derive(Debug)]
 pub(crate) struct Splitter {
-    kernel: Kernel,
+    nester: Nester,
     max: u64,
     state: State,
     /// The next byte to look at.
@@ -142,10 +142,36 @@ fn ends_scalar(b: u8) -> bool {
     is_ws(b) || matches!(b, b',' | b'}' | b']' | b'{' | b'[' | b':' | b'"')
 }
 
+/// Scans a string's bytes (after its opening quote) for the closing quote. `escaped` carries a
+/// pending backslash across chunks. Returns the index of the closing quote.
+pub(crate) fn find_string_end(bytes: &[u8], escaped: &mut bool) -> Option<usize> {
+    let mut i = 0;
+    if *escaped {
+        if bytes.is_empty() {
+            return None;
+        }
+        *escaped = false;
+        i = 1;
+    }
+    while let Some(k) = memchr::memchr2(b'"', b'\\', &bytes[i..]) {
+        let at = i + k;
+        if bytes[at] == b'"' {
+            return Some(at);
+        }
+        // A backslash: it escapes the next byte.
+        if at + 1 >= bytes.len() {
+            *escaped = true;
+            return None;
+        }
+        i = at + 2;
+    }
+    None
+}
+
 impl Splitter {
-    pub(crate) fn new(max_session_bytes: usize, kernel: Kernel) -> Self {
+    pub(crate) fn new(max_session_bytes: usize, nester: Nester) -> Self {
         Splitter {
-            kernel,
+            nester,
             max: max_session_bytes as u64,
             state: State::Start,
             pos: 0,
@@ -281,7 +307,7 @@ impl Splitter {
                     let ValueScan::Str(mut escaped) = self.scan else {
                         return Err(err(ErrorKind::ExpectedKey, self.key_start));
                     };
-                    match scan::find_string_end(&window[i..], &mut escaped) {
+                    match find_string_end(&window[i..], &mut escaped) {
                         Some(k) => {
                             let close = i + k;
                             let raw = &window[(self.key_start - base) as usize + 1..close];
@@ -444,11 +470,7 @@ impl Splitter {
     /// Begins scanning a value whose first byte `b` is at `self.pos`.
     fn start_value(&mut self, b: u8) {
         self.scan = match b {
-            b'{' | b'[' => ValueScan::Container(Nest {
-                depth: 1,
-                in_string: false,
-                escaped: false,
-            }),
+            b'{' | b'[' => ValueScan::Container(Nest::opened()),
             b'"' => ValueScan::Str(false),
             _ => ValueScan::Scalar,
         };
@@ -463,14 +485,14 @@ impl Splitter {
         let i = (self.pos - base) as usize;
         let rest = &window[i..];
         match &mut self.scan {
-            ValueScan::Container(nest) => match scan::find_close(rest, nest, self.kernel) {
+            ValueScan::Container(nest) => match self.nester.find_close(rest, nest) {
                 Some(k) => Some(self.pos + k as u64 + 1),
                 None => {
                     self.pos += rest.len() as u64;
                     None
                 }
             },
-            ValueScan::Str(escaped) => match scan::find_string_end(rest, escaped) {
+            ValueScan::Str(escaped) => match find_string_end(rest, escaped) {
                 Some(k) => Some(self.pos + k as u64 + 1),
                 None => {
                     self.pos += rest.len() as u64;
@@ -657,6 +679,18 @@ fn decode_short_key(raw: &[u8], out: &mut [u8; 8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn string_end() {
+        let mut e = false;
+        assert_eq!(find_string_end(br#"ab\"c"x"#, &mut e), Some(5));
+        assert_eq!(find_string_end(br#"ab\"#, &mut e), None);
+        assert!(e);
+        assert_eq!(find_string_end(br#""x""#, &mut e), Some(2));
+        assert!(!e);
+        assert_eq!(find_string_end(br#"\\"#, &mut e), None);
+        assert!(!e);
+    }
 
     #[test]
     fn keys() {
