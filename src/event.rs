@@ -225,16 +225,23 @@ impl<'a> Events<'a> {
         })();
         self.bufs.trailer.clear();
         match res {
-            Ok(TopStop::InlineValue) => {
-                // Single pass: page info is complete and the cursor is inside `value`.
+            Ok(stop @ (TopStop::InlineValue | TopStop::InlineSessions)) => {
+                // Single pass: the page info (and the callRecord header) is complete and the
+                // cursor is inside the session array.
                 self.shape = Some(self.top.shape);
                 self.bufs.buf.push(Event::Page(self.top.page));
+                let root = if stop == TopStop::InlineSessions {
+                    self.bufs.buf.push(Event::CallRecord(self.top.header));
+                    Root::Sessions
+                } else {
+                    Root::Value
+                };
                 // Top-level annotations seen so far are emitted last.
                 self.bufs.trailer.append(&mut cx.tail);
                 self.state = State::Sessions {
                     cx,
                     base: 0,
-                    root: Root::Value,
+                    root,
                     inline: true,
                 };
                 return Ok(());

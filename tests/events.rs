@@ -923,3 +923,106 @@ fn call_records_list_page() {
     it.by_ref().for_each(drop);
     assert_eq!(it.shape(), Some(Shape::SessionsPage));
 }
+
+/// A callRecord document whose `sessions` array is followed only by annotations is parsed in one
+/// pass (the sessions in place); any other layout takes the two-pass path. Both give the same
+/// events, and the same error kind and offset for the same fault.
+#[test]
+fn callrecord_document_single_pass_and_two_pass_agree() {
+    let header = r#""@odata.context":"https://g/$metadata#communications/callRecords/$entity","id":"cr","version":2,"type":"peerToPeer""#;
+    let sessions = format!(r#""sessions":[{},{}]"#, session(true), session(false));
+    // (layout name, document, expected shape of the trailing events)
+    let layouts = [
+        // Single pass: the sessions close the object, or only annotations follow them.
+        ("last", format!("{{{header},{sessions}}}")),
+        (
+            "annotations after",
+            format!(
+                r#"{{{header},{sessions} , "sessions@odata.nextLink" : "n" ,"x@odata.count":2, "y@odata.z":{{"a":[1,"]"]}}, "z@odata.w":true}}"#
+            ),
+        ),
+        // Two passes: a header field, `@odata.context` or an undeclared key follows.
+        (
+            "header after",
+            format!(
+                r#"{{"id":"cr",{sessions},"version":2,"type":"peerToPeer","@odata.context":"https://g/$metadata#communications/callRecords/$entity"}}"#
+            ),
+        ),
+        (
+            "context after",
+            format!(
+                r#"{{"id":"cr","version":2,"type":"peerToPeer",{sessions},"@odata.context":"https://g/$metadata#communications/callRecords/$entity"}}"#
+            ),
+        ),
+        (
+            "undeclared after",
+            format!(r#"{{{header},{sessions},"other":1}}"#),
+        ),
+    ];
+    let mut reference: Option<Vec<String>> = None;
+    for (name, doc) in &layouts {
+        let evs = all(doc.as_bytes());
+        assert_eq!(
+            &kinds(&evs)[..3],
+            ["page", "callRecord", "session"],
+            "{name}"
+        );
+        let Event::Page(p) = evs[0] else { panic!() };
+        assert_eq!(p.shape, Shape::CallRecord, "{name}");
+        assert!(p.context.is_some(), "{name}");
+        let Event::CallRecord(h) = evs[1] else {
+            panic!()
+        };
+        assert_eq!(
+            (h.id.map(|i| i.raw()), h.version),
+            (Some(&b"cr"[..]), Some(2)),
+            "{name}"
+        );
+        // The records (not the annotations, which differ by layout) are the same in every layout.
+        let records: Vec<String> = evs
+            .iter()
+            .filter(|e| !matches!(e, Event::Annotation(_) | Event::Undeclared(_)))
+            .map(|e| format!("{e:?}"))
+            .collect();
+        match &reference {
+            None => reference = Some(records),
+            Some(r) => assert_eq!(&records, r, "{name}"),
+        }
+        if *name == "annotations after" {
+            let annotations: Vec<String> = evs
+                .iter()
+                .filter_map(|e| match e {
+                    Event::Annotation(a) => Some(a.to_string()),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(
+                annotations,
+                [
+                    "/sessions@odata.nextLink",
+                    "/x@odata.count",
+                    "/y@odata.z",
+                    "/z@odata.w"
+                ],
+                "{name}"
+            );
+        }
+
+        // A syntax error inside the second session: the same kind and offset on either path (the
+        // single pass reports it after the header and the first session's events).
+        let at = doc.rfind("\"video\"").unwrap() + 1;
+        let mut bad = doc.clone().into_bytes();
+        bad[at] = b'\x01';
+        let got: Vec<Result<Event<'_>, Error>> = events(&bad).collect();
+        let e = got.last().unwrap().as_ref().unwrap_err();
+        assert_eq!(
+            (e.kind(), e.offset()),
+            (ErrorKind::ControlCharacterInString, at as u64),
+            "{name}"
+        );
+        // A truncated document never takes the single pass: the end of input comes first.
+        let cut = &doc.as_bytes()[..doc.len() - 1];
+        let first = events(cut).next().unwrap();
+        assert!(first.is_err_and(|e| e.is_eof()), "{name}");
+    }
+}

@@ -135,3 +135,29 @@ pub(crate) unsafe fn find_close<B: Block>(bytes: &[u8], st: &mut Nest) -> Option
     };
     find_close_bytes(blocks.remainder(), st).map(|i| done + i)
 }
+
+/// Scans a string's bytes (after its opening quote) for the closing quote. `escaped` carries a
+/// pending backslash across chunks. Returns the index of the closing quote.
+pub(crate) fn find_string_end(bytes: &[u8], escaped: &mut bool) -> Option<usize> {
+    let mut i = 0;
+    if *escaped {
+        if bytes.is_empty() {
+            return None;
+        }
+        *escaped = false;
+        i = 1;
+    }
+    while let Some(k) = memchr::memchr2(b'"', b'\\', &bytes[i..]) {
+        let at = i + k;
+        if bytes[at] == b'"' {
+            return Some(at);
+        }
+        // A backslash: it escapes the next byte.
+        if at + 1 >= bytes.len() {
+            *escaped = true;
+            return None;
+        }
+        i = at + 2;
+    }
+    None
+}

@@ -596,6 +596,90 @@ pub(crate) enum TopStop {
     /// At the `value` array of a sessions page whose page info is complete (`@odata.context` came
     /// first): its `[` is consumed, so the sessions can be parsed in place, in one pass.
     InlineValue,
+    /// At the `sessions` array of a callRecord document when only annotations follow it (the
+    /// header is complete): its `[` is consumed, so the sessions can be parsed in place.
+    InlineSessions,
+}
+
+/// Whether the array starting at the tokenizer's next token ends the top-level object's members
+/// that matter to the header: after its closing bracket come only annotations other than
+/// `@odata.context` (keys holding `@`, such as `sessions@odata.nextLink`), which are delivered last
+/// whichever path parses the document, then `}`.
+///
+/// This looks ahead without validating (stage 1's nesting scan and a string scan), so it costs a
+/// fraction of a parse; anything it does not recognise answers `false`, and the document takes the
+/// validating two-pass path (an unterminated array, for example, then reports its error first).
+fn only_annotations_follow(tok: &crate::tokenizer::Tokenizer<'_>) -> bool {
+    use crate::arch::{find_string_end, Nest, Nester};
+    let bytes = tok.input();
+    let nester = Nester::detected();
+    let skip_ws = |mut i: usize| {
+        while bytes
+            .get(i)
+            .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        {
+            i += 1;
+        }
+        i
+    };
+    // One past the closing bracket of the container whose opening bracket is at `open`.
+    let container_end = |open: usize| {
+        let inside = bytes.get(open + 1..)?;
+        let close = nester.find_close(inside, &mut Nest::opened())?;
+        Some(open + 1 + close + 1)
+    };
+    // The index of the closing quote of the string whose opening quote is at `open`.
+    let string_end =
+        |open: usize| find_string_end(bytes.get(open + 1..)?, &mut false).map(|e| open + 1 + e);
+    let Some(mut i) = container_end(tok.offset()) else {
+        return false;
+    };
+    // Each round consumes at least the `,` and a key, so the loop ends.
+    loop {
+        i = skip_ws(i);
+        match bytes.get(i) {
+            Some(b'}') => return true,
+            Some(b',') => i = skip_ws(i + 1),
+            _ => return false,
+        }
+        if bytes.get(i) != Some(&b'"') {
+            return false;
+        }
+        let Some(key_end) = string_end(i) else {
+            return false;
+        };
+        let key = bytes.get(i + 1..key_end).unwrap_or(&[]);
+        if !key.contains(&b'@') || key == b"@odata.context" {
+            return false;
+        }
+        i = skip_ws(key_end + 1);
+        if bytes.get(i) != Some(&b':') {
+            return false;
+        }
+        i = skip_ws(i + 1);
+        i = match bytes.get(i) {
+            Some(b'"') => match string_end(i) {
+                Some(end) => end + 1,
+                None => return false,
+            },
+            Some(b'{' | b'[') => match container_end(i) {
+                Some(end) => end,
+                None => return false,
+            },
+            // A number or literal: up to the next delimiter (the parse validates it later).
+            Some(_) => {
+                let mut j = i + 1;
+                while bytes
+                    .get(j)
+                    .is_some_and(|b| !matches!(b, b',' | b'}' | b' ' | b'\t' | b'\n' | b'\r'))
+                {
+                    j += 1;
+                }
+                j
+            }
+            None => return false,
+        };
+    }
 }
 
 /// Starts the top-level value: `true` after the `{` of an object; `false` (value skipped) for
@@ -631,6 +715,10 @@ pub(crate) fn top_keys<'a>(cx: &mut Cx<'a>, top: &mut Top<'a>, inline_ok: bool) 
         };
         top.page.shape = top.shape;
         top.page.call_record_id = top.page.context.and_then(call_record_id_from_context);
+    } else if stop == TopStop::InlineSessions {
+        top.shape = Shape::CallRecord;
+        top.page.shape = top.shape;
+        top.page.call_record_id = top.page.context.and_then(call_record_id_from_context);
     }
     Ok(stop)
 }
@@ -661,6 +749,14 @@ fn top_keys_inner<'a>(
             }
             b"sessions" => {
                 top.has_sessions = true;
+                if inline_ok
+                    && !top.has_value
+                    && cx.tok.peek()? == Peek::Array
+                    && only_annotations_follow(&cx.tok)
+                {
+                    cx.tok.begin_array()?;
+                    return Ok(TopStop::InlineSessions);
+                }
                 top.sessions_arr = cx.raw_array(acc, f("sessions"))?;
             }
             k => {

@@ -11,7 +11,7 @@
 //! twice: each call resumes where the previous one stopped, with the string, escape and nesting
 //! state carried over.
 
-use crate::arch::{Nest, Nester};
+use crate::arch::{find_string_end, Nest, Nester};
 use crate::error::{Error, ErrorKind};
 
 /// Which shape the document turned out to have (from the key of the streamed array).
@@ -140,32 +140,6 @@ fn is_ws(b: u8) -> bool {
 #[inline]
 fn ends_scalar(b: u8) -> bool {
     is_ws(b) || matches!(b, b',' | b'}' | b']' | b'{' | b'[' | b':' | b'"')
-}
-
-/// Scans a string's bytes (after its opening quote) for the closing quote. `escaped` carries a
-/// pending backslash across chunks. Returns the index of the closing quote.
-pub(crate) fn find_string_end(bytes: &[u8], escaped: &mut bool) -> Option<usize> {
-    let mut i = 0;
-    if *escaped {
-        if bytes.is_empty() {
-            return None;
-        }
-        *escaped = false;
-        i = 1;
-    }
-    while let Some(k) = memchr::memchr2(b'"', b'\\', &bytes[i..]) {
-        let at = i + k;
-        if bytes[at] == b'"' {
-            return Some(at);
-        }
-        // A backslash: it escapes the next byte.
-        if at + 1 >= bytes.len() {
-            *escaped = true;
-            return None;
-        }
-        i = at + 2;
-    }
-    None
 }
 
 impl Splitter {
