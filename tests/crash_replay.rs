@@ -7,7 +7,10 @@
 //! - the tokenizer's full walk (`next_token` until `None`) and its skip (`skip_value` then
 //!   `finish`) both give exactly the recorded answer, on every stage-1 backend this CPU supports;
 //! - every supported stage-1 backend gives the scalar backend's output bit for bit
-//!   ([`callrecords::stage1::Scanner::index`]).
+//!   ([`callrecords::stage1::Scanner::index`]);
+//! - the event iterator, lenient and strict, keeps the invariants the `events` fuzz target checks:
+//!   no panic, every error offset within the input, and every value error's raw text borrowed
+//!   from inside the input.
 //!
 //! It runs in plain `cargo test` on stable, so a regression is caught without nightly or
 //! cargo-fuzz.
@@ -20,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 use callrecords::stage1::Scanner;
 use callrecords::tokenizer::{Scratch, Tokenizer, DEFAULT_DEPTH_LIMIT};
-use callrecords::{Backend, Error};
+use callrecords::{Backend, Error, Event, Events, Options};
 
 fn crash_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/crash")
@@ -55,9 +58,60 @@ fn stage1(input: &[u8], backend: Backend) -> Option<Stage1> {
     Some((structurals, backslashes, answer(result)))
 }
 
+/// The event iterator's invariants on `input` (lenient and strict); a description of each breach.
+fn event_invariants(name: &str, input: &[u8]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let inside = |part: &[u8]| {
+        let (w, p) = (input.as_ptr_range(), part.as_ptr_range());
+        part.is_empty() || (w.start <= p.start && p.end <= w.end)
+    };
+    for strict in [false, true] {
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            let mut found = Vec::new();
+            for event in Events::with_options(input, Options::default().strict(strict)) {
+                let event = match event {
+                    Ok(event) => event,
+                    Err(e) => {
+                        if e.offset() > input.len() as u64 {
+                            found.push(format!("error offset {} past the input", e.offset()));
+                        }
+                        break;
+                    }
+                };
+                let errors = match &event {
+                    Event::CallRecord(r) => Some(r.errors),
+                    Event::Session(r) => Some(r.errors),
+                    Event::Segment(r) => Some(r.errors),
+                    Event::Media(r) => Some(r.errors),
+                    Event::Stream(r) => Some(r.errors),
+                    _ => None,
+                };
+                for e in errors.iter().flat_map(|errors| errors.iter()) {
+                    if !inside(e.raw) {
+                        found.push(format!("value error at {e}: raw text outside the input"));
+                    }
+                    if e.offset > input.len() as u64 {
+                        found.push(format!("value error at {e}: offset past the input"));
+                    }
+                }
+            }
+            found
+        }));
+        match outcome {
+            Ok(found) => problems.extend(
+                found
+                    .into_iter()
+                    .map(|p| format!("{name} [events, strict {strict}]: {p}")),
+            ),
+            Err(_) => problems.push(format!("{name} [events, strict {strict}]: panicked")),
+        }
+    }
+    problems
+}
+
 /// Checks one case; returns a description of each disagreement.
 fn replay(name: &str, input: &[u8], expected: &str) -> Vec<String> {
-    let mut problems = Vec::new();
+    let mut problems = event_invariants(name, input);
     let reference = stage1(input, Backend::Scalar);
     for backend in Backend::supported() {
         let outcome = catch_unwind(AssertUnwindSafe(|| {

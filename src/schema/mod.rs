@@ -159,12 +159,18 @@ impl<'a> Cx<'a> {
     #[cold]
     #[inline(never)]
     fn wrong_scalar(&mut self, acc: &mut Acc<'a>, fp: FieldPath, s: Scalar<'a>, at: u64) -> R<()> {
+        // A literal's text, borrowed from the input like every other raw slice (never a static
+        // string: callers may locate `raw` in the input by address).
+        let literal = |len: usize| {
+            let start = usize::try_from(at.saturating_sub(self.base)).unwrap_or(usize::MAX);
+            self.slice(start..start.saturating_add(len))
+        };
         let raw: &'a [u8] = match s {
             Scalar::String(j) => j.raw(),
             Scalar::Number(n) => n,
-            Scalar::Bool(true) => b"true",
-            Scalar::Bool(false) => b"false",
-            Scalar::Null => b"null",
+            Scalar::Bool(true) => literal(4),
+            Scalar::Bool(false) => literal(5),
+            Scalar::Null => literal(4),
         };
         self.bad(acc, fp, raw, at, WRONG_TYPE)
     }
