@@ -452,11 +452,13 @@ proptest! {
         ..ProptestConfig::default()
     })]
 
+    #[cfg_attr(miri, ignore = "proptest is too slow to interpret; Miri runs the table tests above")]
     #[test]
     fn random_inputs_match_the_oracle(input in input()) {
         check(&input);
     }
 
+    #[cfg_attr(miri, ignore = "proptest is too slow to interpret; Miri runs the table tests above")]
     #[test]
     fn random_valid_utf8_matches_the_oracle(text in "[\"\\\\{}\\[\\]:, a-z0-9\u{e9}\u{20ac}\u{1d11e}]{0,300}") {
         check(text.as_bytes());
@@ -617,6 +619,7 @@ proptest! {
         ..ProptestConfig::default()
     })]
 
+    #[cfg_attr(miri, ignore = "proptest is too slow to interpret; Miri runs the table tests above")]
     #[test]
     fn nest_agrees_on_noise(
         bytes in prop::collection::vec(

@@ -142,3 +142,30 @@ impl fmt::Display for ValueError {
 }
 
 impl std::error::Error for ValueError {}
+
+/// The replacement bytes the value parsers' exhaustive tests try at each position: every byte, or
+/// under Miri (where the full sweep takes minutes to interpret) the bytes the grammars care about
+/// and a few others.
+#[cfg(test)]
+pub(crate) fn substitutes() -> Vec<u8> {
+    if cfg!(miri) {
+        b"09.,-+:PTDMSYZz \x00\xff".to_vec()
+    } else {
+        (0..=255u8).collect()
+    }
+}
+
+/// `all`, or under Miri every `step`-th element of it (the first and the last always kept), for
+/// the exhaustive grids of the value parsers' tests.
+#[cfg(test)]
+pub(crate) fn miri_pick<T: Copy>(all: &[T], step: usize) -> Vec<T> {
+    if !cfg!(miri) {
+        return all.to_vec();
+    }
+    let last = all.len().saturating_sub(1);
+    all.iter()
+        .enumerate()
+        .filter(|&(i, _)| i % step.max(1) == 0 || i == last)
+        .map(|(_, &x)| x)
+        .collect()
+}
