@@ -101,6 +101,12 @@ pub(crate) unsafe fn find_close<B: Block>(bytes: &[u8], st: &mut Nest) -> Option
         // SAFETY: the caller guarantees the CPU supports `B`'s instruction set.
         let m = unsafe { B::classify_nesting(block) };
         let quotes = m.quote & !find_escaped(m.backslash, &mut prev_escaped);
+        if m.open | m.close == 0 {
+            // No bracket in the block: only the string state carries on, and every real quote
+            // flips it, so its parity is enough (no prefix XOR).
+            in_string ^= 0u64.wrapping_sub(u64::from(quotes.count_ones() & 1));
+            continue;
+        }
         // SAFETY: as above.
         let strings = unsafe { B::prefix_xor(quotes) } ^ in_string;
         // Arithmetic shift spreads bit 63 over the whole word: all ones or zero.
