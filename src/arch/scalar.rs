@@ -44,11 +44,7 @@ impl Block for Scalar {
             ws: 0,
             ctrl: 0,
         };
-        let mut shift = 0;
-        for word in block.chunks_exact(8) {
-            let mut le = [0u8; 8];
-            le.copy_from_slice(word);
-            let x = u64::from_le_bytes(le);
+        for (x, shift) in words(block) {
             let folded = x | (ONES * 0x20);
             let op = eq(x, b',') | eq(x, b':') | eq(folded, b'{') | eq(folded, b'}');
             let ws = eq(x, b' ') | eq(x, b'\t') | eq(x, b'\n') | eq(x, b'\r');
@@ -57,7 +53,6 @@ impl Block for Scalar {
             m.op |= gather(op) << shift;
             m.ws |= gather(ws) << shift;
             m.ctrl |= gather(zero_bytes(x & (ONES * 0xE0))) << shift;
-            shift += 8;
         }
         m
     }
@@ -70,20 +65,28 @@ impl Block for Scalar {
             open: 0,
             close: 0,
         };
-        let mut shift = 0;
-        for word in block.chunks_exact(8) {
-            let mut le = [0u8; 8];
-            le.copy_from_slice(word);
-            let x = u64::from_le_bytes(le);
+        for (x, shift) in words(block) {
             let folded = x | (ONES * 0x20);
             m.quote |= gather(eq(x, b'"')) << shift;
             m.backslash |= gather(eq(x, b'\\')) << shift;
             m.open |= gather(eq(folded, b'{')) << shift;
             m.close |= gather(eq(folded, b'}')) << shift;
-            shift += 8;
         }
         m
     }
+}
+
+/// The block's eight little-endian words, each with the bit position of its first byte.
+#[inline(always)]
+fn words(block: &[u8; 64]) -> impl Iterator<Item = (u64, u32)> + '_ {
+    block
+        .chunks_exact(8)
+        .zip((0..64).step_by(8))
+        .map(|(word, shift)| {
+            let mut le = [0u8; 8];
+            le.copy_from_slice(word);
+            (u64::from_le_bytes(le), shift)
+        })
 }
 
 /// The nesting scan with the scalar backend; see [`super::nest::find_close`].
