@@ -78,7 +78,7 @@ use core::sync::atomic::{AtomicU8, Ordering};
 
 use crate::error::ErrorKind;
 use kernel::State;
-pub(crate) use nest::{find_string_end, Nest};
+pub(crate) use nest::{ends_scalar, find_string_end, is_ws, Nest};
 
 /// A stage-1 backend: one instruction set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

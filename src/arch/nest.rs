@@ -167,3 +167,15 @@ pub(crate) fn find_string_end(bytes: &[u8], escaped: &mut bool) -> Option<usize>
     }
     None
 }
+
+/// JSON whitespace: space, tab, line feed, carriage return.
+#[inline]
+pub(crate) fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// A byte that ends a number or literal.
+#[inline]
+pub(crate) fn ends_scalar(b: u8) -> bool {
+    is_ws(b) || matches!(b, b',' | b'}' | b']' | b'{' | b'[' | b':' | b'"')
+}

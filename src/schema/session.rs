@@ -610,14 +610,11 @@ pub(crate) enum TopStop {
 /// fraction of a parse; anything it does not recognise answers `false`, and the document takes the
 /// validating two-pass path (an unterminated array, for example, then reports its error first).
 fn only_annotations_follow(tok: &crate::tokenizer::Tokenizer<'_>) -> bool {
-    use crate::arch::{find_string_end, Nest, Nester};
+    use crate::arch::{ends_scalar, find_string_end, is_ws, Nest, Nester};
     let bytes = tok.input();
     let nester = Nester::detected();
     let skip_ws = |mut i: usize| {
-        while bytes
-            .get(i)
-            .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-        {
+        while bytes.get(i).is_some_and(|&b| is_ws(b)) {
             i += 1;
         }
         i
@@ -669,10 +666,7 @@ fn only_annotations_follow(tok: &crate::tokenizer::Tokenizer<'_>) -> bool {
             // A number or literal: up to the next delimiter (the parse validates it later).
             Some(_) => {
                 let mut j = i + 1;
-                while bytes
-                    .get(j)
-                    .is_some_and(|b| !matches!(b, b',' | b'}' | b' ' | b'\t' | b'\n' | b'\r'))
-                {
+                while bytes.get(j).is_some_and(|&b| !ends_scalar(b)) {
                     j += 1;
                 }
                 j

@@ -11,7 +11,7 @@
 //! twice: each call resumes where the previous one stopped, with the string, escape and nesting
 //! state carried over.
 
-use crate::arch::{find_string_end, Nest, Nester};
+use crate::arch::{ends_scalar, find_string_end, is_ws, Nest, Nester};
 use crate::error::{Error, ErrorKind};
 
 /// Which shape the document turned out to have (from the key of the streamed array).
@@ -129,17 +129,6 @@ pub(crate) struct Splitter {
     shape: Option<Shape>,
     /// Index of the next session.
     index: usize,
-}
-
-#[inline]
-fn is_ws(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
-}
-
-/// A byte that ends a number or literal.
-#[inline]
-fn ends_scalar(b: u8) -> bool {
-    is_ws(b) || matches!(b, b',' | b'}' | b']' | b'{' | b'[' | b':' | b'"')
 }
 
 impl Splitter {
