@@ -586,10 +586,10 @@ fn skip_ws(window: &[u8], mut i: usize, base: u64) -> u64 {
 
 /// Whether a raw key (between the quotes, escapes undecoded) is `value` or `sessions`.
 fn key_shape(raw: &[u8]) -> Option<Shape> {
+    // A key that decodes to more than 8 bytes (or has an invalid escape) is neither.
     let mut buf = [0u8; 8];
     let key: &[u8] = if raw.contains(&b'\\') {
-        let n = decode_short_key(raw, &mut buf)?;
-        &buf[..n]
+        crate::schema::keys::unescape_small(raw, &mut buf)?
     } else {
         raw
     };
@@ -598,45 +598,6 @@ fn key_shape(raw: &[u8]) -> Option<Shape> {
         b"sessions" => Some(Shape::CallRecord),
         _ => None,
     }
-}
-
-/// Decodes a key with escapes into `out` when it decodes to at most 8 ASCII bytes (longer keys
-/// and invalid escapes cannot be `value` or `sessions`).
-fn decode_short_key(raw: &[u8], out: &mut [u8; 8]) -> Option<usize> {
-    let mut n = 0;
-    let mut i = 0;
-    while i < raw.len() {
-        let mut b = raw[i];
-        i += 1;
-        if b == b'\\' {
-            let e = *raw.get(i)?;
-            i += 1;
-            b = match e {
-                b'"' => b'"',
-                b'\\' => b'\\',
-                b'/' => b'/',
-                b'b' => 0x08,
-                b'f' => 0x0c,
-                b'n' => b'\n',
-                b'r' => b'\r',
-                b't' => b'\t',
-                b'u' => {
-                    let hex = raw.get(i..i + 4)?;
-                    i += 4;
-                    let s = core::str::from_utf8(hex).ok()?;
-                    let v = u16::from_str_radix(s, 16).ok()?;
-                    if v >= 0x80 {
-                        return None;
-                    }
-                    v as u8
-                }
-                _ => return None,
-            };
-        }
-        *out.get_mut(n)? = b;
-        n += 1;
-    }
-    Some(n)
 }
 
 #[cfg(test)]

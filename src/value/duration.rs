@@ -728,24 +728,7 @@ mod tests {
             b"PT1M2.5S",
         ];
         for base in crate::value::miri_pick(bases, 4) {
-            for i in 0..=base.len() {
-                for c in crate::value::substitutes() {
-                    let mut v = base.to_vec();
-                    if i < v.len() {
-                        v[i] = c;
-                    } else {
-                        v.push(c);
-                    }
-                    same(&v);
-                    v.insert(i.min(v.len()), c);
-                    same(&v);
-                    let mut w = base.to_vec();
-                    if i < w.len() {
-                        w.remove(i);
-                        same(&w);
-                    }
-                }
-            }
+            crate::value::for_each_mutation(base, same);
         }
     }
 

@@ -169,3 +169,29 @@ pub(crate) fn miri_pick<T: Copy>(all: &[T], step: usize) -> Vec<T> {
         .map(|(_, &x)| x)
         .collect()
 }
+
+/// Calls `check` on every one-byte mutation of `base`: at each position (and the end), each of
+/// [`substitutes`] replacing the byte there and inserted before it, the byte removed, and the
+/// prefix that ends there.
+#[cfg(test)]
+pub(crate) fn for_each_mutation(base: &[u8], mut check: impl FnMut(&[u8])) {
+    for i in 0..=base.len() {
+        for c in substitutes() {
+            let mut v = base.to_vec();
+            if i < v.len() {
+                v[i] = c;
+            } else {
+                v.push(c);
+            }
+            check(&v);
+            v.insert(i.min(v.len()), c);
+            check(&v);
+        }
+        if i < base.len() {
+            let mut w = base.to_vec();
+            w.remove(i);
+            check(&w);
+        }
+        check(&base[..i]);
+    }
+}

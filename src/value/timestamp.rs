@@ -749,25 +749,7 @@ mod tests {
     #[test]
     fn fast_path_agrees_on_every_byte_substitution() {
         for base in crate::value::miri_pick(BASES, 8) {
-            for i in 0..=base.len() {
-                for c in crate::value::substitutes() {
-                    let mut v = base.to_vec();
-                    if i < v.len() {
-                        v[i] = c;
-                    } else {
-                        v.push(c);
-                    }
-                    same(&v);
-                    v.insert(i.min(v.len()), c);
-                    same(&v);
-                }
-                let mut w = base.to_vec();
-                if i < w.len() {
-                    w.remove(i);
-                    same(&w);
-                }
-                same(&base[..i.min(base.len())]);
-            }
+            crate::value::for_each_mutation(base, same);
         }
     }
 
