@@ -2,6 +2,7 @@
 
 use core::mem;
 
+use crate::arch::Indexed;
 use crate::error::{Error, ErrorKind};
 use crate::schema::{
     parse_call_record_element, parse_session, top_begin, top_decide, top_keys, Acc, Annotation,
@@ -544,12 +545,14 @@ pub(crate) fn parse_one_session<'a>(
     at: Path,
     options: &Options,
     scratch: &mut Option<Scratch>,
+    mut index: Option<&mut Indexed>,
     buf: &mut Vec<Event<'a>>,
     tail: &mut Vec<Event<'a>>,
 ) -> Result<bool, Error> {
     let s = scratch.take().unwrap_or_default();
     // A session sits in an array inside the top-level object.
-    let tok = Tokenizer::with_scratch(bytes, s, options.depth_limit.saturating_sub(2));
+    let depth = options.depth_limit.saturating_sub(2);
+    let tok = Tokenizer::with_index(bytes, s, depth, index.as_deref_mut());
     let mut cx = Cx::new(
         tok,
         bytes,
@@ -568,7 +571,7 @@ pub(crate) fn parse_one_session<'a>(
         Ok(ok)
     });
     let Cx { tok, tail: t, .. } = cx;
-    *scratch = Some(tok.into_scratch());
+    *scratch = Some(tok.into_scratch_with(index));
     *tail = t;
     r.map_err(|e| fix_offset(e, base))
 }
@@ -596,6 +599,7 @@ mod tests {
             at,
             &Options::default(),
             &mut scratch,
+            None,
             &mut buf,
             &mut tail,
         )
@@ -612,6 +616,7 @@ mod tests {
             at,
             &Options::default(),
             &mut scratch,
+            None,
             &mut buf,
             &mut tail,
         )

@@ -267,6 +267,9 @@ pub struct Tokenizer<'a> {
     /// `next_token` state: a value must come next (after a key).
     need_value: bool,
     top: Top,
+    /// The input's length when `window` is an index built ahead ([`Tokenizer::with_index`]),
+    /// to be handed back by [`Tokenizer::into_scratch_with`].
+    lent: Option<usize>,
 }
 
 impl core::fmt::Debug for Tokenizer<'_> {
@@ -323,7 +326,48 @@ impl<'a> Tokenizer<'a> {
             first: false,
             need_value: false,
             top: Top::Before,
+            lent: None,
         }
+    }
+
+    /// A cursor over `input` that walks `index`, the complete stage-1 index of `input` built
+    /// ahead by the streaming reader (`arch::AheadIndexer`), instead of indexing the input
+    /// itself. The index is lent to the cursor: give it back with [`Tokenizer::into_scratch_with`].
+    /// Without an index of `input`'s length, this is [`Tokenizer::with_scratch`].
+    pub(crate) fn with_index(
+        input: &'a [u8],
+        mut scratch: Scratch,
+        depth_limit: usize,
+        index: Option<&mut arch::Indexed>,
+    ) -> Self {
+        let Some(index) =
+            index.filter(|ix| ix.complete == Some(input.len()) && input.len() <= u32::MAX as usize)
+        else {
+            return Self::with_scratch(input, scratch, depth_limit);
+        };
+        core::mem::swap(&mut scratch.window, &mut index.window);
+        index.complete = None;
+        let pending = index.error;
+        let mut t = Self::with_scratch(input, Scratch::with_backend(scratch.backend), depth_limit);
+        let Scratch { window, stack, .. } = scratch;
+        // `with_scratch` cleared the fresh window; the lent one stays as the indexer left it.
+        (t.window, t.stack, t.lent) = (window, stack, Some(input.len()));
+        if let Some((kind, at)) = pending {
+            (t.pending, t.pending_kind) = (at, kind);
+        }
+        t
+    }
+
+    /// Ends a cursor made by [`Tokenizer::with_index`]: gives the index back to `index` (where
+    /// it can serve another cursor over the same input) and hands back the buffers for reuse.
+    pub(crate) fn into_scratch_with(self, index: Option<&mut arch::Indexed>) -> Scratch {
+        let lent = self.lent;
+        let mut scratch = self.into_scratch();
+        if let (Some(index), Some(_)) = (index, lent) {
+            core::mem::swap(&mut scratch.window, &mut index.window);
+            index.complete = lent;
+        }
+        scratch
     }
 
     /// A cursor at the start of `input` (default depth limit) whose buffers come from a

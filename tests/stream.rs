@@ -620,3 +620,61 @@ fn callrecords_list_page_elements_are_call_records() {
     let header = feeder.next_section().expect("ok").expect("header");
     assert_eq!(header.shape(), Some(callrecords::Shape::CallRecordsPage));
 }
+
+/// The first error the stream reports, with the sections it read.
+fn first_stream_error(doc: &[u8], cuts: &[usize]) -> Option<Error> {
+    let mut feeder = Feeder::new();
+    let mut from = 0;
+    for &cut in cuts.iter().chain(Some(&doc.len())) {
+        feeder.feed(&doc[from..cut]);
+        from = cut;
+        if from == doc.len() {
+            feeder.finish();
+        }
+        loop {
+            match feeder.next_section() {
+                Err(e) => return Some(e),
+                Ok(None) => break,
+                Ok(Some(mut s)) => {
+                    if let Some(e) = s.events().find_map(Result::err) {
+                        return Some(e);
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Sessions are indexed for their tokenizer while the splitter finds their end; the stage-1
+/// errors that index carries (control characters and invalid UTF-8 in strings) must come out as
+/// the slice iterator reports them, in input order with the grammar errors, wherever the chunks
+/// are cut.
+#[test]
+fn stage1_errors_inside_sessions_match_the_slice_iterator_at_every_split() {
+    let cases: &[&[u8]] = &[
+        b"{\"value\": [{\"id\": \"a\"}, {\"id\": \"b\x01c\", \"x\": 1}]}",
+        b"{\"value\": [{\"id\": \"a\"}, {\"id\": \"b\xffc\"}]}",
+        b"{\"value\": [{\"id\": \"\xe2\x82\"}, {\"id\": \"b\"}]}",
+        // A grammar error before the stage-1 error wins, and the other way round.
+        b"{\"value\": [{\"id\" \"a\", \"s\": \"\x02\"}]}",
+        b"{\"value\": [{\"s\": \"\x02\", \"id\" \"a\"}]}",
+        b"{\"value\": [{\"s\": \"\\q\xff\"}]}",
+        // A stage-1 error after the session (in the trailer) belongs to the trailer.
+        b"{\"value\": [{\"id\": \"a\"}], \"x\": \"\x03\"}",
+    ];
+    for (n, doc) in cases.iter().enumerate() {
+        let want = callrecords::events(doc)
+            .find_map(Result::err)
+            .unwrap_or_else(|| panic!("case {n}: the slice iterator reports an error"));
+        for cut in 0..=doc.len() {
+            let got = first_stream_error(doc, &[cut])
+                .unwrap_or_else(|| panic!("case {n} cut {cut}: no error"));
+            assert_eq!(
+                (got.kind(), got.offset()),
+                (want.kind(), want.offset()),
+                "case {n} cut {cut}: {got}"
+            );
+        }
+    }
+}

@@ -59,6 +59,20 @@ impl Avx2 {
         // SAFETY: `self` exists only when AVX2 and PCLMULQDQ are supported (see `new`).
         unsafe { index(bytes, base, state, structurals, backslashes) }
     }
+
+    /// See [`kernel::index_until_close`].
+    pub(crate) fn index_until_close(
+        self,
+        bytes: &[u8],
+        base: usize,
+        state: &mut State,
+        depth: &mut u64,
+        structurals: &mut Vec<u32>,
+        backslashes: &mut [u64],
+    ) -> kernel::Stop {
+        // SAFETY: `self` exists only when AVX2 and PCLMULQDQ are supported (see `new`).
+        unsafe { index_until_close(bytes, base, state, depth, structurals, backslashes) }
+    }
 }
 
 /// # Safety
@@ -79,6 +93,23 @@ unsafe fn index(
 
 /// # Safety
 ///
+/// - The CPU must support AVX2.
+/// - The CPU must support PCLMULQDQ.
+#[target_feature(enable = "avx2,pclmulqdq")]
+unsafe fn index_until_close(
+    bytes: &[u8],
+    base: usize,
+    state: &mut State,
+    depth: &mut u64,
+    structurals: &mut Vec<u32>,
+    backslashes: &mut [u64],
+) -> kernel::Stop {
+    // SAFETY: the caller guarantees `Block32`'s instruction set.
+    unsafe {
+        kernel::index_until_close::<Block32>(bytes, base, state, depth, structurals, backslashes)
+    }
+}
+
 /// - The CPU must support AVX2.
 /// - The CPU must support PCLMULQDQ.
 #[target_feature(enable = "avx2,pclmulqdq")]

@@ -68,6 +68,20 @@ impl Avx512 {
         // SAFETY: `self` exists only when AVX-512 F+BW and PCLMULQDQ are supported (see `new`).
         unsafe { index(bytes, base, state, structurals, backslashes) }
     }
+
+    /// See [`kernel::index_until_close`].
+    pub(crate) fn index_until_close(
+        self,
+        bytes: &[u8],
+        base: usize,
+        state: &mut State,
+        depth: &mut u64,
+        structurals: &mut Vec<u32>,
+        backslashes: &mut [u64],
+    ) -> kernel::Stop {
+        // SAFETY: `self` exists only when AVX-512 F+BW and PCLMULQDQ are supported (see `new`).
+        unsafe { index_until_close(bytes, base, state, depth, structurals, backslashes) }
+    }
 }
 
 /// # Safety
@@ -89,6 +103,24 @@ unsafe fn index(
 
 /// # Safety
 ///
+/// - The CPU must support AVX-512 F.
+/// - The CPU must support AVX-512 BW.
+/// - The CPU must support PCLMULQDQ.
+#[target_feature(enable = "avx512f,avx512bw,pclmulqdq")]
+unsafe fn index_until_close(
+    bytes: &[u8],
+    base: usize,
+    state: &mut State,
+    depth: &mut u64,
+    structurals: &mut Vec<u32>,
+    backslashes: &mut [u64],
+) -> kernel::Stop {
+    // SAFETY: the caller guarantees `Block64`'s instruction set.
+    unsafe {
+        kernel::index_until_close::<Block64>(bytes, base, state, depth, structurals, backslashes)
+    }
+}
+
 /// - The CPU must support AVX-512 F.
 /// - The CPU must support AVX-512 BW.
 /// - The CPU must support PCLMULQDQ.

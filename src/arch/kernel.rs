@@ -170,9 +170,10 @@ pub(crate) fn find_escaped(backslash: u64, prev_escaped: &mut u64) -> u64 {
     escaped
 }
 
-/// Structural bits, control-in-string bits and the new state for one classified block.
+/// Structural bits, control-in-string bits and the in-string mask of one classified block, and
+/// the new state.
 #[inline(always)]
-fn block_bits<B: Block>(m: Masks, state: &mut State) -> (u64, u64) {
+fn block_bits<B: Block>(m: Masks, state: &mut State) -> (u64, u64, u64) {
     let escaped = find_escaped(m.backslash, &mut state.escaped);
     let quotes = m.quote & !escaped;
     // SAFETY: `B` is only used by callers that hold the `index_blocks` contract (the CPU supports
@@ -184,7 +185,7 @@ fn block_bits<B: Block>(m: Masks, state: &mut State) -> (u64, u64) {
     let scalar_starts = scalar & !((scalar << 1) | state.prev_scalar);
     state.prev_scalar = scalar >> 63;
     let structurals = (m.op & !in_string) | quotes | scalar_starts;
-    (structurals, m.ctrl & in_string)
+    (structurals, m.ctrl & in_string, in_string)
 }
 
 /// Appends `base + j` for every set bit `j` of `bits`, ascending.
@@ -301,11 +302,103 @@ unsafe fn step<B: Block>(
     if let Some(word) = word {
         *word = m.backslash;
     }
-    let (bits, ctrl) = block_bits::<B>(m, state);
+    let (bits, ctrl, _) = block_bits::<B>(m, state);
     if ctrl != 0 && ctrl_at.is_none() {
         *ctrl_at = Some(offset + ctrl.trailing_zeros() as usize);
     }
     flatten(structurals, offset as u32, bits);
+}
+
+/// What [`index_until_close`] found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Stop {
+    /// Absolute offset of the first control character inside a string (before `close`).
+    pub(crate) ctrl: Option<usize>,
+    /// Absolute offset of the bracket that brought the depth to zero.
+    pub(crate) close: Option<usize>,
+}
+
+/// [`index_blocks`] over the whole 64-byte blocks of `bytes` (a trailing partial block is left
+/// alone) while tracking the nesting depth as the nesting scan does ([`super::nest`]): brackets
+/// outside strings open and close levels, counted by popcount and walked one by one only in a
+/// block where `depth` may reach zero. It stops after the block holding the bracket that brings
+/// `depth` to zero; nothing past that bracket is appended (structurals, control characters and
+/// backslash bits after it are dropped), so the index is exactly the index of the value.
+///
+/// The caller starts at the value's opening bracket with `depth == 0`.
+///
+/// # Safety
+///
+/// - The CPU must support the instruction set of `B`.
+#[inline(always)]
+pub(crate) unsafe fn index_until_close<B: Block>(
+    bytes: &[u8],
+    base: usize,
+    state: &mut State,
+    depth: &mut u64,
+    structurals: &mut Vec<u32>,
+    backslashes: &mut [u64],
+) -> Stop {
+    let mut stop = Stop::default();
+    let mut words = backslashes.iter_mut();
+    let mut offset = base;
+    for chunk in bytes.chunks_exact(64) {
+        let Some(block) = chunk.first_chunk::<64>() else {
+            break;
+        };
+        // SAFETY: the caller guarantees the CPU supports `B`'s instruction set.
+        let (m, n) = unsafe { (B::classify(block), B::classify_nesting(block)) };
+        let (mut bits, mut ctrl, strings) = block_bits::<B>(m, state);
+        let mut backslash = m.backslash;
+        let open = n.open & !strings;
+        let close = n.close & !strings;
+        let mut end = None;
+        if open | close != 0 {
+            let closes = u64::from(close.count_ones());
+            if *depth > closes {
+                *depth = *depth + u64::from(open.count_ones()) - closes;
+            } else {
+                end = walk_brackets(open, close, depth);
+            }
+        }
+        if let Some(j) = end {
+            // Keep bits `0..=j`: the value ends at the bracket `j`.
+            let keep = !0u64 >> (63 - j);
+            (bits, ctrl, backslash) = (bits & keep, ctrl & keep, backslash & keep);
+            stop.close = Some(offset + j as usize);
+        }
+        if let Some(word) = words.next() {
+            *word = backslash;
+        }
+        if ctrl != 0 && stop.ctrl.is_none() {
+            stop.ctrl = Some(offset + ctrl.trailing_zeros() as usize);
+        }
+        flatten(structurals, offset as u32, bits);
+        if stop.close.is_some() {
+            break;
+        }
+        offset += 64;
+    }
+    stop
+}
+
+/// Walks one block's brackets in order; returns the bit of the one that brings `depth` to zero.
+#[inline(always)]
+pub(crate) fn walk_brackets(open: u64, close: u64, depth: &mut u64) -> Option<u32> {
+    let mut bits = open | close;
+    while bits != 0 {
+        let j = bits.trailing_zeros();
+        if open & (1u64 << j) != 0 {
+            *depth += 1;
+        } else {
+            *depth = depth.saturating_sub(1);
+            if *depth == 0 {
+                return Some(j);
+            }
+        }
+        bits &= bits - 1;
+    }
+    None
 }
 
 /// The scalar reference classification of one byte, for tests of the nibble tables.

@@ -56,6 +56,7 @@
 //! offset is always that of `core::str::from_utf8(input).valid_up_to()` and lies in the window
 //! that holds the bad sequence's first byte.
 
+mod ahead;
 mod kernel;
 #[cfg_attr(not(test), allow(dead_code))] // reason: the oracle is only run by tests (and fuzzing)
 pub(crate) mod naive;
@@ -77,6 +78,7 @@ mod tests;
 use core::sync::atomic::{AtomicU8, Ordering};
 
 use crate::error::ErrorKind;
+pub(crate) use ahead::{Ahead, AheadIndexer, Indexed};
 use kernel::State;
 pub(crate) use nest::{ends_scalar, find_string_end, is_ws, Nest};
 
@@ -288,6 +290,39 @@ impl Kernel {
             Kernel::Avx512(k) => k.index(bytes, base, state, structurals, backslashes),
             #[cfg(target_arch = "aarch64")]
             Kernel::Neon(k) => k.index(bytes, base, state, structurals, backslashes),
+        }
+    }
+
+    /// See [`kernel::index_until_close`].
+    fn index_until_close(
+        self,
+        bytes: &[u8],
+        base: usize,
+        state: &mut State,
+        depth: &mut u64,
+        structurals: &mut Vec<u32>,
+        backslashes: &mut [u64],
+    ) -> kernel::Stop {
+        match self {
+            Kernel::Scalar => {
+                scalar::index_until_close(bytes, base, state, depth, structurals, backslashes)
+            }
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Sse42(k) => {
+                k.index_until_close(bytes, base, state, depth, structurals, backslashes)
+            }
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx2(k) => {
+                k.index_until_close(bytes, base, state, depth, structurals, backslashes)
+            }
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx512(k) => {
+                k.index_until_close(bytes, base, state, depth, structurals, backslashes)
+            }
+            #[cfg(target_arch = "aarch64")]
+            Kernel::Neon(k) => {
+                k.index_until_close(bytes, base, state, depth, structurals, backslashes)
+            }
         }
     }
 }

@@ -63,6 +63,20 @@ impl Neon {
         // SAFETY: `self` exists only when NEON is supported (see `new`).
         unsafe { index(bytes, base, state, structurals, backslashes) }
     }
+
+    /// See [`kernel::index_until_close`].
+    pub(crate) fn index_until_close(
+        self,
+        bytes: &[u8],
+        base: usize,
+        state: &mut State,
+        depth: &mut u64,
+        structurals: &mut Vec<u32>,
+        backslashes: &mut [u64],
+    ) -> kernel::Stop {
+        // SAFETY: `self` exists only when NEON is supported (see `new`).
+        unsafe { index_until_close(bytes, base, state, depth, structurals, backslashes) }
+    }
 }
 
 /// # Safety
@@ -105,6 +119,22 @@ unsafe fn to_bits(m: [uint8x16_t; 4]) -> u64 {
 
 /// # Safety
 ///
+/// - The CPU must support NEON.
+#[target_feature(enable = "neon")]
+unsafe fn index_until_close(
+    bytes: &[u8],
+    base: usize,
+    state: &mut State,
+    depth: &mut u64,
+    structurals: &mut Vec<u32>,
+    backslashes: &mut [u64],
+) -> kernel::Stop {
+    // SAFETY: the caller guarantees `Block16`'s instruction set.
+    unsafe {
+        kernel::index_until_close::<Block16>(bytes, base, state, depth, structurals, backslashes)
+    }
+}
+
 /// - The CPU must support NEON.
 #[target_feature(enable = "neon")]
 unsafe fn find_close(bytes: &[u8], st: &mut Nest) -> Option<usize> {

@@ -13,7 +13,7 @@
 //! (and the tail after the last whole block). All of them agree for any input, valid JSON or not,
 //! so where the chunk boundaries fall never changes the answer.
 
-use super::kernel::{find_escaped, Block};
+use super::kernel::{find_escaped, walk_brackets, Block};
 
 /// Scan state carried across chunk boundaries inside a container value.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -119,18 +119,8 @@ pub(crate) unsafe fn find_close<B: Block>(bytes: &[u8], st: &mut Nest) -> Option
             continue;
         }
         // The depth may reach zero in this block: walk its brackets in order.
-        let mut bits = open | close;
-        while bits != 0 {
-            let j = bits.trailing_zeros();
-            if open & (1u64 << j) != 0 {
-                depth += 1;
-            } else {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return Some(k * 64 + j as usize);
-                }
-            }
-            bits &= bits - 1;
+        if let Some(j) = walk_brackets(open, close, &mut depth) {
+            return Some(k * 64 + j as usize);
         }
     }
     let done = bytes.len() - blocks.remainder().len();

@@ -106,3 +106,26 @@ pub(crate) fn index(
     // SAFETY: `Scalar` uses no CPU feature beyond the baseline of every target.
     unsafe { super::kernel::index_blocks::<Scalar>(bytes, base, state, structurals, backslashes) }
 }
+
+/// Indexes `bytes` up to the bracket that closes a value, with the scalar backend; see
+/// [`super::kernel::index_until_close`].
+pub(crate) fn index_until_close(
+    bytes: &[u8],
+    base: usize,
+    state: &mut super::kernel::State,
+    depth: &mut u64,
+    structurals: &mut Vec<u32>,
+    backslashes: &mut [u64],
+) -> super::kernel::Stop {
+    // SAFETY: `Scalar` uses no CPU feature beyond the baseline of every target.
+    unsafe {
+        super::kernel::index_until_close::<Scalar>(
+            bytes,
+            base,
+            state,
+            depth,
+            structurals,
+            backslashes,
+        )
+    }
+}

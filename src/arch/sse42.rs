@@ -56,6 +56,20 @@ impl Sse42 {
         // SAFETY: `self` exists only when SSE4.2 is supported (see `new`).
         unsafe { index(bytes, base, state, structurals, backslashes) }
     }
+
+    /// See [`kernel::index_until_close`].
+    pub(crate) fn index_until_close(
+        self,
+        bytes: &[u8],
+        base: usize,
+        state: &mut State,
+        depth: &mut u64,
+        structurals: &mut Vec<u32>,
+        backslashes: &mut [u64],
+    ) -> kernel::Stop {
+        // SAFETY: `self` exists only when SSE4.2 is supported (see `new`).
+        unsafe { index_until_close(bytes, base, state, depth, structurals, backslashes) }
+    }
 }
 
 /// # Safety
@@ -75,6 +89,22 @@ unsafe fn index(
 
 /// # Safety
 ///
+/// - The CPU must support SSE4.2.
+#[target_feature(enable = "sse4.2")]
+unsafe fn index_until_close(
+    bytes: &[u8],
+    base: usize,
+    state: &mut State,
+    depth: &mut u64,
+    structurals: &mut Vec<u32>,
+    backslashes: &mut [u64],
+) -> kernel::Stop {
+    // SAFETY: the caller guarantees `Block16`'s instruction set.
+    unsafe {
+        kernel::index_until_close::<Block16>(bytes, base, state, depth, structurals, backslashes)
+    }
+}
+
 /// - The CPU must support SSE4.2.
 #[target_feature(enable = "sse4.2")]
 unsafe fn find_close(bytes: &[u8], st: &mut Nest) -> Option<usize> {

@@ -638,3 +638,176 @@ proptest! {
         }
     }
 }
+
+/// Indexes `value` ahead with `backend`, fed as growing prefixes cut at `cuts` (then whole), and
+/// checks it against the oracle: the value ends where the byte-at-a-time nesting scan says, and
+/// its index is the oracle's index of exactly those bytes.
+fn ahead_agrees(backend: Backend, value: &[u8], cuts: &[usize]) {
+    use super::nest::{find_close_bytes, Nest};
+    use super::{Ahead, AheadIndexer};
+    let want_len = value
+        .get(1..)
+        .and_then(|rest| find_close_bytes(rest, &mut Nest::opened()))
+        .map(|i| i + 2);
+    let Some(mut ahead) = AheadIndexer::new(backend) else {
+        panic!("{backend} listed as supported");
+    };
+    // Twice: the second value reuses the buffers of the first.
+    for _ in 0..2 {
+        ahead.begin();
+        let mut got = None;
+        for &cut in cuts
+            .iter()
+            .filter(|&&c| c < value.len())
+            .chain([&value.len()])
+        {
+            match ahead.advance(&value[..cut]) {
+                Ahead::Closed(len) => {
+                    got = Some(len);
+                    assert!(len <= cut, "{backend}: closed at {len} with {cut} bytes");
+                    break;
+                }
+                Ahead::Open => {}
+                Ahead::Handoff { .. } => panic!("{backend}: handoff on {} bytes", value.len()),
+            }
+        }
+        assert_eq!(got, want_len, "{backend} cuts {cuts:?} on {value:?}");
+        let Some(len) = got else {
+            assert!(ahead.indexed(value.len()).is_none());
+            continue;
+        };
+        let want = naive::index(&value[..len]);
+        let Some(index) = ahead.indexed(len) else {
+            panic!("{backend}: no index for the closed value");
+        };
+        assert_eq!(
+            (
+                &index.window.structurals,
+                &index.window.backslashes,
+                index.error
+            ),
+            (&want.structurals, &want.backslashes, want.error),
+            "{backend} cuts {cuts:?} on {:?}",
+            String::from_utf8_lossy(value)
+        );
+        assert_eq!((index.window.start, index.window.end), (0, len));
+    }
+}
+
+/// Every backend, fed whole, in two pieces around block edges, and byte by byte (short values).
+fn ahead_agrees_everywhere(value: &[u8]) {
+    let single: Vec<usize> = if value.len() <= 300 && !cfg!(miri) {
+        (1..value.len()).collect()
+    } else {
+        Vec::new()
+    };
+    for backend in backends() {
+        ahead_agrees(backend, value, &[]);
+        for cut in [1, 63, 64, 65, 127, 128, 129, 200] {
+            ahead_agrees(backend, value, &[cut]);
+        }
+        ahead_agrees(backend, value, &single);
+    }
+}
+
+#[test]
+fn ahead_indexes_exactly_the_value() {
+    let session = br#"{"id": "a{\"}", "n": [1, -2.5e3, true], "s\\": {"t": "\u00e9"}, "z": null}"#;
+    let cases: Vec<Vec<u8>> = vec![
+        b"{}".to_vec(),
+        b"[]".to_vec(),
+        session.to_vec(),
+        // What follows the value is not part of its index.
+        [&session[..], b", {\"next\": 1}, 2]"].concat(),
+        [&session[..], b"]\n\t\"x\\"].concat(),
+        // Stage-1 errors inside the value, and after it (ignored).
+        b"{\"a\": \"x\x01y\"}".to_vec(),
+        b"{\"a\": \"x\xffy\"}, \"\x01\"".to_vec(),
+        b"{\"a\": \"\xe2\x82\"}".to_vec(),
+        b"{\"a\": 1} \"\xff\x01\"".to_vec(),
+        // Unclosed.
+        b"{\"a\": [1, 2".to_vec(),
+        b"{\"a\": \"}\"".to_vec(),
+    ];
+    for case in &cases {
+        ahead_agrees_everywhere(case);
+        // The end pushed across block edges.
+        for pad in [1, 50, 62, 63, 64, 65, 127, 128] {
+            let mut padded = case.clone();
+            let at = padded.len().min(2);
+            padded.splice(at..at, core::iter::repeat_n(b' ', pad));
+            ahead_agrees_everywhere(&padded);
+        }
+    }
+}
+
+#[test]
+fn ahead_on_exact_size_buffers() {
+    let pattern = br#"{"k": "v\"}", "[": [1, {"x": "\\"}]}], "#;
+    let max = if cfg!(miri) { 70 } else { 200 };
+    for len in 1..=max {
+        let mut value: Vec<u8> = vec![b'['];
+        value.extend(pattern.iter().copied().cycle().take(len - 1));
+        let value: Box<[u8]> = value.into_boxed_slice();
+        for backend in backends() {
+            ahead_agrees(backend, &value, &[]);
+            ahead_agrees(backend, &value, &[len / 2]);
+        }
+    }
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "a value over 1 MiB is too slow to interpret")]
+fn ahead_hands_long_values_over_to_the_nesting_scan() {
+    use super::ahead::AHEAD_MAX_BYTES;
+    use super::nest::{find_close_bytes, Nest};
+    use super::{Ahead, AheadIndexer};
+    let mut value = b"{\"a\": [".to_vec();
+    while value.len() <= AHEAD_MAX_BYTES {
+        value.extend_from_slice(br#"{"s": "x\"]}", "n": 1}, "#);
+    }
+    value.extend_from_slice(b"{}]}");
+    for backend in backends() {
+        let mut ahead = AheadIndexer::new(backend).unwrap_or_else(|| panic!("{backend}"));
+        ahead.begin();
+        let Ahead::Handoff { at, nest } = ahead.advance(&value) else {
+            panic!("{backend}: no handoff");
+        };
+        assert_eq!(at, AHEAD_MAX_BYTES);
+        let mut want = Nest::opened();
+        assert_eq!(find_close_bytes(&value[1..at], &mut want), None);
+        assert_eq!(nest, want, "{backend}");
+        assert!(ahead.indexed(value.len()).is_none());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: if cfg!(miri) { 4 } else { 256 },
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[cfg_attr(miri, ignore = "proptest is too slow to interpret; Miri runs the table tests above")]
+    #[test]
+    fn ahead_agrees_on_noise(
+        open in prop_oneof![Just(b'{'), Just(b'[')],
+        bytes in prop::collection::vec(
+            prop_oneof![
+                Just(b'"'), Just(b'\\'), Just(b'{'), Just(b'}'), Just(b'['), Just(b']'),
+                Just(b'a'), Just(b' '), Just(b':'), Just(b','), Just(0x01), Just(0xe9),
+                any::<u8>()
+            ],
+            0..400,
+        ),
+        cuts in prop::collection::vec(0usize..400, 0..4),
+    ) {
+        let mut value = vec![open];
+        value.extend_from_slice(&bytes);
+        let mut cuts = cuts;
+        cuts.sort_unstable();
+        for backend in backends() {
+            ahead_agrees(backend, &value, &cuts);
+        }
+    }
+}

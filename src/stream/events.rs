@@ -2,6 +2,7 @@
 
 use core::mem;
 
+use crate::arch::Indexed;
 use crate::error::{Error, ErrorKind};
 use crate::event::{Event, Options};
 use crate::schema::{
@@ -160,11 +161,12 @@ pub(crate) fn parse_section<'s>(
     bytes: &'s [u8],
     base: u64,
     what: What<'s>,
+    ahead: Option<&mut Indexed>,
     bufs: &mut EventBufs,
     out: &mut Vec<Event<'s>>,
 ) -> Result<(), Error> {
     let mut tail: Vec<Event<'s>> = recycle(mem::take(&mut bufs.tail));
-    let r = parse_into(bytes, base, what, bufs, out, &mut tail);
+    let r = parse_into(bytes, base, what, ahead, bufs, out, &mut tail);
     bufs.tail = recycle(tail);
     r
 }
@@ -173,6 +175,7 @@ fn parse_into<'s>(
     bytes: &'s [u8],
     base: u64,
     what: What<'s>,
+    mut ahead: Option<&mut Indexed>,
     bufs: &mut EventBufs,
     out: &mut Vec<Event<'s>>,
     tail: &mut Vec<Event<'s>>,
@@ -181,14 +184,16 @@ fn parse_into<'s>(
         What::Session { root, index } => {
             let at = Path::session(root, u32::try_from(index).unwrap_or(u32::MAX));
             let opts = bufs.options;
-            crate::event::parse_one_session(bytes, base, at, &opts, &mut bufs.scratch, out, tail)?;
+            let scratch = &mut bufs.scratch;
+            crate::event::parse_one_session(bytes, base, at, &opts, scratch, ahead, out, tail)?;
             Ok(())
         }
         What::Record { index } => {
             let opts = bufs.options;
             let scratch = bufs.scratch.take().unwrap_or_default();
             // A call record sits in an array inside the top-level object.
-            let tok = Tokenizer::with_scratch(bytes, scratch, opts.depth_limit.saturating_sub(2));
+            let depth = opts.depth_limit.saturating_sub(2);
+            let tok = Tokenizer::with_index(bytes, scratch, depth, ahead.as_deref_mut());
             let mut cx = Cx::new(
                 tok,
                 bytes,
@@ -202,7 +207,7 @@ fn parse_into<'s>(
             let r = parse_call_record_element(&mut cx, &mut parent, index, out)
                 .and_then(|_| cx.tok.finish());
             let Cx { tok, tail: tl, .. } = cx;
-            bufs.scratch = Some(tok.into_scratch());
+            bufs.scratch = Some(tok.into_scratch_with(ahead));
             *tail = tl;
             r.map_err(|e| fix_offset(e, base))
         }

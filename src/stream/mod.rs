@@ -80,6 +80,7 @@ mod split;
 
 use std::io::{self, Read};
 
+use crate::arch::Indexed;
 use crate::error::Error;
 use crate::event::{Event, Options};
 use crate::schema::{Root, Shape};
@@ -229,6 +230,8 @@ pub struct Section<'s> {
     offset: u64,
     pos: Position<'s>,
     what: What<'s>,
+    /// The session's stage-1 index, when the splitter built it while finding the session's end.
+    ahead: Option<&'s mut Indexed>,
     bufs: &'s mut EventBufs,
 }
 
@@ -371,12 +374,20 @@ impl<'s> Section<'s> {
     /// ```
     pub fn events(&mut self) -> SectionEvents<'_, 's> {
         let mut buf = events::take_buf(self.bufs);
-        let err = events::parse_section(self.bytes, self.offset, self.what, self.bufs, &mut buf)
-            .err()
-            .map(|e| {
-                buf.clear();
-                self.pos.locate(e)
-            });
+        let ahead = self.ahead.as_deref_mut();
+        let err = events::parse_section(
+            self.bytes,
+            self.offset,
+            self.what,
+            ahead,
+            self.bufs,
+            &mut buf,
+        )
+        .err()
+        .map(|e| {
+            buf.clear();
+            self.pos.locate(e)
+        });
         SectionEvents {
             buf,
             pos: 0,
@@ -632,8 +643,10 @@ impl Core {
             header,
             header_base,
             bufs,
+            split,
             ..
         } = self;
+        let ahead = split.indexed(&found);
         let from = (found.start - *base) as usize;
         let to = (found.end - *base) as usize;
         let window = &buf[..*filled];
@@ -681,6 +694,7 @@ impl Core {
                 line_start: *line_start,
             },
             what,
+            ahead,
             bufs,
         }
     }

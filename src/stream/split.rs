@@ -11,7 +11,9 @@
 //! twice: each call resumes where the previous one stopped, with the string, escape and nesting
 //! state carried over.
 
-use crate::arch::{ends_scalar, find_string_end, is_ws, Nest, Nester};
+use crate::arch::{
+    ends_scalar, find_string_end, is_ws, Ahead, AheadIndexer, Indexed, Nest, Nester,
+};
 use crate::error::{Error, ErrorKind};
 
 /// Which shape the document turned out to have (from the key of the streamed array).
@@ -95,6 +97,8 @@ enum State {
 /// How far the scan of the current value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ValueScan {
+    /// In a session that is an object or array, indexed ahead of its tokenizer.
+    Ahead,
     /// In an object or array.
     Container(Nest),
     /// In a string (`true`: the previous byte was an escaping backslash).
@@ -107,6 +111,10 @@ enum ValueScan {
 #[derive(Debug)]
 pub(crate) struct Splitter {
     nester: Nester,
+    /// Indexes each session for its tokenizer while finding its end (see `arch::AheadIndexer`).
+    ahead: AheadIndexer,
+    /// The first byte of the session whose index `ahead` holds.
+    ahead_start: Option<u64>,
     max: u64,
     state: State,
     /// The next byte to look at.
@@ -135,6 +143,8 @@ impl Splitter {
     pub(crate) fn new(max_session_bytes: usize, nester: Nester) -> Self {
         Splitter {
             nester,
+            ahead: AheadIndexer::detected(),
+            ahead_start: None,
             max: max_session_bytes as u64,
             state: State::Start,
             pos: 0,
@@ -154,6 +164,15 @@ impl Splitter {
     /// The shape, once known.
     pub(crate) fn shape(&self) -> Option<Shape> {
         self.shape
+    }
+
+    /// The stage-1 index of the session `found`, when it was built while finding its end.
+    pub(crate) fn indexed(&mut self, found: &Found) -> Option<&mut Indexed> {
+        let len = usize::try_from(found.end - found.start).ok()?;
+        match found.part {
+            Part::Session(_) if self.ahead_start == Some(found.start) => self.ahead.indexed(len),
+            _ => None,
+        }
     }
 
     /// The first stream offset the splitter still needs; bytes before it may be dropped.
@@ -362,6 +381,11 @@ impl Splitter {
                         _ => {
                             self.value_start = self.pos;
                             self.start_value(b);
+                            if let ValueScan::Container(_) = self.scan {
+                                self.scan = ValueScan::Ahead;
+                                self.ahead.begin();
+                                self.ahead_start = Some(self.value_start);
+                            }
                             self.state = State::Element;
                         }
                     }
@@ -432,6 +456,7 @@ impl Splitter {
 
     /// Begins scanning a value whose first byte `b` is at `self.pos`.
     fn start_value(&mut self, b: u8) {
+        self.ahead_start = None;
         self.scan = match b {
             b'{' | b'[' => ValueScan::Container(Nest::opened()),
             b'"' => ValueScan::Str(false),
@@ -448,6 +473,23 @@ impl Splitter {
         let i = (self.pos - base) as usize;
         let rest = &window[i..];
         match &mut self.scan {
+            ValueScan::Ahead => {
+                let from = (self.value_start - base) as usize;
+                match self.ahead.advance(&window[from..]) {
+                    Ahead::Closed(len) => Some(self.value_start + len as u64),
+                    Ahead::Open => {
+                        self.pos = end_of(window, base);
+                        None
+                    }
+                    Ahead::Handoff { at, nest } => {
+                        // Too long to index ahead: its tokenizer indexes it as it goes.
+                        self.ahead_start = None;
+                        self.scan = ValueScan::Container(nest);
+                        self.pos = self.value_start + at as u64;
+                        self.scan_value(window, base, eof)
+                    }
+                }
+            }
             ValueScan::Container(nest) => match self.nester.find_close(rest, nest) {
                 Some(k) => Some(self.pos + k as u64 + 1),
                 None => {
@@ -575,6 +617,11 @@ impl Splitter {
             _ => "the input ended inside the top-level object".into(),
         }
     }
+}
+
+/// The stream offset one past the window.
+fn end_of(window: &[u8], base: u64) -> u64 {
+    base + window.len() as u64
 }
 
 fn skip_ws(window: &[u8], mut i: usize, base: u64) -> u64 {
