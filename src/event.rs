@@ -2,7 +2,6 @@
 
 use core::mem;
 
-use crate::arch::Indexed;
 use crate::error::{Error, ErrorKind};
 use crate::schema::{
     parse_call_record_element, parse_session, top_begin, top_decide, top_keys, Acc, Annotation,
@@ -532,27 +531,21 @@ impl core::fmt::Debug for ParserEvents<'_, '_> {
     }
 }
 
-/// Parses exactly one session value (`bytes` is its text, found at absolute offset `base` of the
-/// whole stream) into `buf`: the session, its segments, media and streams in pre-order, then the
-/// annotations and undeclared keys met inside it. For the streaming reader.
+/// Parses exactly one session value (the whole input of `tok`, found at absolute offset `base`
+/// of the whole stream) into `buf`: the session, its segments, media and streams in pre-order,
+/// then the annotations and undeclared keys met inside it. For the streaming reader.
 ///
-/// `scratch` is taken and put back; `tail` is a reusable side buffer. Returns `Ok(false)` when the
-/// value is `null` or not an object (strict: a value error). Error offsets are absolute.
-#[allow(dead_code)] // reason: the entry point of the streaming reader (issue 5)
+/// `tail` is a reusable side buffer. Returns `Ok(false)` when the value is `null` or not an object
+/// (strict: a value error), and the tokenizer, for its buffers. Error offsets are absolute.
 pub(crate) fn parse_one_session<'a>(
-    bytes: &'a [u8],
+    tok: Tokenizer<'a>,
     base: u64,
     at: Path,
     options: &Options,
-    scratch: &mut Option<Scratch>,
-    mut index: Option<&mut Indexed>,
     buf: &mut Vec<Event<'a>>,
     tail: &mut Vec<Event<'a>>,
-) -> Result<bool, Error> {
-    let s = scratch.take().unwrap_or_default();
-    // A session sits in an array inside the top-level object.
-    let depth = options.depth_limit.saturating_sub(2);
-    let tok = Tokenizer::with_index(bytes, s, depth, index.as_deref_mut());
+) -> (Result<bool, Error>, Tokenizer<'a>) {
+    let bytes = tok.input();
     let mut cx = Cx::new(
         tok,
         bytes,
@@ -571,9 +564,8 @@ pub(crate) fn parse_one_session<'a>(
         Ok(ok)
     });
     let Cx { tok, tail: t, .. } = cx;
-    *scratch = Some(tok.into_scratch_with(index));
     *tail = t;
-    r.map_err(|e| fix_offset(e, base))
+    (r.map_err(|e| fix_offset(e, base)), tok)
 }
 
 #[cfg(test)]
@@ -589,38 +581,22 @@ mod tests {
         // The second session's text, at its absolute offset.
         let start = doc.windows(2).rposition(|w| w == b",{").unwrap() + 1;
         let end = doc.len() - 2;
-        let mut scratch = None;
         let mut buf = Vec::new();
         let mut tail = Vec::new();
         let at = Path::session(Root::Value, 1);
-        let ok = parse_one_session(
-            &doc[start..end],
-            start as u64,
-            at,
-            &Options::default(),
-            &mut scratch,
-            None,
-            &mut buf,
-            &mut tail,
-        )
-        .unwrap();
-        assert!(ok);
+        let opts = Options::default();
+        let tok = Tokenizer::new(&doc[start..end]);
+        let (ok, tok) = parse_one_session(tok, start as u64, at, &opts, &mut buf, &mut tail);
+        assert!(ok.unwrap());
         // Same events as the slice iterator gives for that session (annotation offsets included).
         assert_eq!(buf[..], whole[2..whole.len()]);
-        assert!(scratch.is_some());
+        assert_eq!(tok.input(), &doc[start..end]);
         // Errors carry absolute offsets.
         let bad = br#"{"value":[{"id":"a"},{"id":"b",}]}"#;
-        let e = parse_one_session(
-            &bad[21..32],
-            21,
-            at,
-            &Options::default(),
-            &mut scratch,
-            None,
-            &mut buf,
-            &mut tail,
-        )
-        .unwrap_err();
+        let tok = Tokenizer::new(&bad[21..32]);
+        let e = parse_one_session(tok, 21, at, &opts, &mut buf, &mut tail)
+            .0
+            .unwrap_err();
         assert_eq!(e.offset(), 31);
     }
 }

@@ -184,9 +184,13 @@ fn parse_into<'s>(
         What::Session { root, index } => {
             let at = Path::session(root, u32::try_from(index).unwrap_or(u32::MAX));
             let opts = bufs.options;
-            let scratch = &mut bufs.scratch;
-            crate::event::parse_one_session(bytes, base, at, &opts, scratch, ahead, out, tail)?;
-            Ok(())
+            let scratch = bufs.scratch.take().unwrap_or_default();
+            // A session sits in an array inside the top-level object.
+            let depth = opts.depth_limit.saturating_sub(2);
+            let tok = Tokenizer::with_index(bytes, scratch, depth, ahead.as_deref_mut());
+            let (r, tok) = crate::event::parse_one_session(tok, base, at, &opts, out, tail);
+            bufs.scratch = Some(tok.into_scratch_with(ahead));
+            r.map(|_| ())
         }
         What::Record { index } => {
             let opts = bufs.options;
