@@ -671,9 +671,104 @@ fn stage1_errors_inside_sessions_match_the_slice_iterator_at_every_split() {
             let got = first_stream_error(doc, &[cut])
                 .unwrap_or_else(|| panic!("case {n} cut {cut}: no error"));
             assert_eq!(
-                (got.kind(), got.offset()),
-                (want.kind(), want.offset()),
+                (got.kind(), got.offset(), got.line_column(&[])),
+                (want.kind(), want.offset(), want.line_column(doc)),
                 "case {n} cut {cut}: {got}"
+            );
+        }
+    }
+}
+
+/// The first error of `doc` read through a `Reader` with `read_size`.
+fn first_reader_error(doc: &[u8], read_size: usize) -> Option<Error> {
+    let mut reader = Reader::with_options(doc, StreamOptions::new().read_size(read_size));
+    loop {
+        match reader.next_section() {
+            Err(e) => return Some(e),
+            Ok(None) => return None,
+            Ok(Some(mut s)) => {
+                if let Some(e) = s.events().find_map(Result::err) {
+                    return Some(e);
+                }
+            }
+        }
+    }
+}
+
+/// Lines are counted once per byte: by stage 1 for the sessions it indexes, by the window for
+/// the rest as it drops it. An error anywhere in a long pretty document (inside a session, in a
+/// joint between sessions, in the trailer) must get the line and column of the whole stream, for
+/// any read size.
+#[test]
+fn error_lines_and_columns_deep_in_a_pretty_stream() {
+    let doc = generated(7, 400 << 10, false, false);
+    // Byte positions to break: a sample of key colons (inside sessions) and the commas between
+    // sessions (a line that is only `    },` before the next `{`), plus the last `]`.
+    let colons: Vec<usize> = doc
+        .windows(3)
+        .enumerate()
+        .filter(|(_, w)| w == b"\": ")
+        .map(|(i, _)| i + 1)
+        .step_by(397)
+        .collect();
+    let joints: Vec<usize> = doc
+        .windows(3)
+        .enumerate()
+        .filter(|(_, w)| w == b"},\n")
+        .map(|(i, _)| i + 1)
+        .step_by(11)
+        .take(8)
+        .collect();
+    let last = doc.iter().rposition(|&b| b == b']').into_iter();
+    let mut checked = 0;
+    for at in colons.into_iter().chain(joints).chain(last) {
+        let mut bad = doc.clone();
+        bad[at] = b';';
+        let want = callrecords::events(&bad)
+            .find_map(Result::err)
+            .unwrap_or_else(|| panic!("breaking byte {at}: the slice iterator reports it"));
+        for read_size in [7, 4096, 65536] {
+            let got = first_reader_error(&bad, read_size)
+                .unwrap_or_else(|| panic!("breaking byte {at}, read size {read_size}: no error"));
+            assert_eq!(
+                (got.kind(), got.offset(), got.line_column(&[])),
+                (want.kind(), want.offset(), want.line_column(&bad)),
+                "breaking byte {at}, read size {read_size}: {got}"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked > 20, "only {checked} positions");
+
+    // Sessions that start in the middle of a line and hold a newline: an error on a session's
+    // first line, after the window dropped everything before the session, is on a line that
+    // started before the window.
+    let mut doc = b"{\"value\": [".to_vec();
+    for i in 0..300 {
+        if i > 0 {
+            doc.extend_from_slice(b", ");
+        }
+        doc.extend_from_slice(format!("{{\"id\": \"s{i}\", \"x\": 1,\n \"y\": 2}}").as_bytes());
+    }
+    doc.extend_from_slice(b"]}");
+    let sessions: Vec<usize> = doc
+        .windows(5)
+        .enumerate()
+        .filter(|(_, w)| w == b"\"x\": ")
+        .map(|(i, _)| i + 3)
+        .collect();
+    for &at in sessions.iter().step_by(37) {
+        let mut bad = doc.clone();
+        bad[at] = b';';
+        let want = callrecords::events(&bad)
+            .find_map(Result::err)
+            .expect("an error");
+        for read_size in [7, 64, 4096] {
+            let got = first_reader_error(&bad, read_size).expect("an error");
+            assert_eq!(
+                (got.offset(), got.line_column(&[])),
+                (want.offset(), want.line_column(&bad)),
+                "breaking byte {at}, read size {read_size}: {got}"
             );
         }
     }

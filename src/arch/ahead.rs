@@ -5,8 +5,8 @@
 //! the tokenizer must index the session before it can walk it. Both classify the same bytes into
 //! quotes, backslashes and in-string masks, so [`AheadIndexer`] does it once: it runs stage 1's
 //! block algorithm over the session while tracking the nesting depth
-//! ([`super::kernel::index_until_close`]), and when the closing bracket arrives it holds the session's
-//! complete stage-1 index ([`Indexed`]), with offsets counted from the session's first byte. The
+//! ([`super::kernel::index_until_close`]), and when the closing bracket arrives it holds the
+//! session's complete stage-1 index ([`Indexed`]), with offsets counted from the session's first byte. The
 //! tokenizer then walks that index instead of building its own ([`crate::tokenizer`]).
 //!
 //! The index is exactly the one the tokenizer's own windows would give (tests check it for every
@@ -19,12 +19,15 @@
 //! are indexed ahead: a longer value hands over to the plain nesting scan ([`Ahead::Handoff`])
 //! and its tokenizer indexes it window by window as usual.
 
-use super::kernel::State;
+use super::kernel::{State, Stop};
 use super::{validate_utf8, Kernel, Nest, Stage1Error, Window};
 use crate::error::ErrorKind;
 
 /// Values longer than this are not indexed ahead (see the module docs): at most 4 MiB of index.
 pub(crate) const AHEAD_MAX_BYTES: usize = 1 << 20;
+
+/// Whole blocks indexed per kernel call (a multiple of 64).
+const PIECE_BYTES: usize = 4 << 10;
 
 /// A complete value's stage-1 index, built ahead of its tokenizer.
 #[derive(Debug, Default)]
@@ -35,6 +38,10 @@ pub(crate) struct Indexed {
     pub(crate) error: Stage1Error,
     /// `Some(len)` while `window` holds the complete index of a value of `len` bytes.
     pub(crate) complete: Option<usize>,
+    /// Newlines in the value.
+    pub(crate) newlines: u64,
+    /// Offset of the value's last newline, from its first byte.
+    pub(crate) last_newline: Option<usize>,
 }
 
 /// What [`AheadIndexer::advance`] found.
@@ -100,6 +107,15 @@ impl AheadIndexer {
         self.out.window.backslashes.clear();
         self.out.error = None;
         self.out.complete = None;
+        self.out.newlines = 0;
+        self.out.last_newline = None;
+    }
+
+    /// Takes in what one call of the kernel found in bytes it keeps.
+    fn keep(&mut self, stop: Stop) {
+        self.ctrl = self.ctrl.or(stop.ctrl);
+        self.out.newlines += stop.newlines;
+        self.out.last_newline = stop.last_newline.or(self.out.last_newline);
     }
 
     /// Continues with `value`: every byte of the value received so far, from its first byte
@@ -108,24 +124,26 @@ impl AheadIndexer {
     pub(crate) fn advance(&mut self, value: &[u8]) -> Ahead {
         let limit = value.len().min(AHEAD_MAX_BYTES);
         let whole = limit - limit % 64;
-        if let Some(chunk) = value.get(self.done..whole).filter(|c| !c.is_empty()) {
-            let words = whole / 64;
-            self.out.window.backslashes.resize(words, 0);
-            let from = self.done / 64;
+        self.out.window.backslashes.resize(whole / 64, 0);
+        while let Some(piece) = value.get(self.done..whole.min(self.done + PIECE_BYTES)) {
+            if piece.is_empty() {
+                break;
+            }
+            // At most one structural per byte, plus the flattener's spare slots: one reservation
+            // per piece keeps the block loop lean (as stage 1 reserves once per window), and the
+            // pieces keep the spare capacity small.
+            self.out.window.structurals.reserve(piece.len() + 64);
+            let words = self.out.window.backslashes.get_mut(self.done / 64..);
             let stop = self.kernel.index_until_close(
-                chunk,
+                piece,
                 self.done,
                 &mut self.state,
                 &mut self.depth,
                 &mut self.out.window.structurals,
-                self.out
-                    .window
-                    .backslashes
-                    .get_mut(from..)
-                    .unwrap_or(&mut []),
+                words.unwrap_or(&mut []),
             );
-            self.done = whole;
-            self.ctrl = self.ctrl.or(stop.ctrl);
+            self.done += piece.len();
+            self.keep(stop);
             if let Some(close) = stop.close {
                 return Ahead::Closed(self.complete(value, close + 1));
             }
@@ -166,7 +184,7 @@ impl AheadIndexer {
                 .unwrap_or(&mut []),
         );
         if let Some(close) = stop.close {
-            self.ctrl = self.ctrl.or(stop.ctrl);
+            self.keep(stop);
             return Ahead::Closed(self.complete(value, close + 1));
         }
         self.out.window.backslashes.pop();

@@ -12,21 +12,24 @@ use super::kernel::{
 };
 use super::nest::{self, Nest};
 
-/// Proof that the CPU supports AVX2 and PCLMULQDQ: only [`Avx2::new`] (which detects them) and
-/// [`Avx2::new_unchecked`] make one.
+/// Proof that the CPU supports AVX2, PCLMULQDQ, POPCNT, BMI1 and LZCNT: only [`Avx2::new`] (which
+/// detects them) and [`Avx2::new_unchecked`] make one.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Avx2 {
     _proof: (),
 }
 
 impl Avx2 {
-    /// `Some` when the CPU supports AVX2 and PCLMULQDQ.
+    /// `Some` when the CPU supports AVX2, PCLMULQDQ, POPCNT, BMI1 and LZCNT.
     pub(crate) fn new() -> Option<Self> {
         if !cfg!(miri)
             && std::is_x86_feature_detected!("avx2")
             && std::is_x86_feature_detected!("pclmulqdq")
+            && std::is_x86_feature_detected!("popcnt")
+            && std::is_x86_feature_detected!("bmi1")
+            && std::is_x86_feature_detected!("lzcnt")
         {
-            // SAFETY: AVX2 and PCLMULQDQ were just detected.
+            // SAFETY: AVX2, PCLMULQDQ, POPCNT, BMI1 and LZCNT were just detected.
             Some(unsafe { Self::new_unchecked() })
         } else {
             None
@@ -36,14 +39,14 @@ impl Avx2 {
     /// # Safety
     ///
     /// - The CPU must support AVX2.
-    /// - The CPU must support PCLMULQDQ.
+    /// - The CPU must support PCLMULQDQ, POPCNT, BMI1 and LZCNT.
     pub(crate) unsafe fn new_unchecked() -> Self {
         Avx2 { _proof: () }
     }
 
     /// See [`nest::find_close`].
     pub(crate) fn find_close(self, bytes: &[u8], st: &mut Nest) -> Option<usize> {
-        // SAFETY: `self` exists only when AVX2 and PCLMULQDQ are supported (see `new`).
+        // SAFETY: `self` exists only when the CPU supports this backend's features (see `new`).
         unsafe { find_close(bytes, st) }
     }
 
@@ -56,7 +59,7 @@ impl Avx2 {
         structurals: &mut Vec<u32>,
         backslashes: &mut [u64],
     ) -> Option<usize> {
-        // SAFETY: `self` exists only when AVX2 and PCLMULQDQ are supported (see `new`).
+        // SAFETY: `self` exists only when the CPU supports this backend's features (see `new`).
         unsafe { index(bytes, base, state, structurals, backslashes) }
     }
 
@@ -70,7 +73,7 @@ impl Avx2 {
         structurals: &mut Vec<u32>,
         backslashes: &mut [u64],
     ) -> kernel::Stop {
-        // SAFETY: `self` exists only when AVX2 and PCLMULQDQ are supported (see `new`).
+        // SAFETY: `self` exists only when the CPU supports this backend's features (see `new`).
         unsafe { index_until_close(bytes, base, state, depth, structurals, backslashes) }
     }
 }
@@ -78,8 +81,8 @@ impl Avx2 {
 /// # Safety
 ///
 /// - The CPU must support AVX2.
-/// - The CPU must support PCLMULQDQ.
-#[target_feature(enable = "avx2,pclmulqdq")]
+/// - The CPU must support PCLMULQDQ, POPCNT, BMI1 and LZCNT.
+#[target_feature(enable = "avx2,bmi1,lzcnt,pclmulqdq,popcnt")]
 unsafe fn index(
     bytes: &[u8],
     base: usize,
@@ -87,15 +90,15 @@ unsafe fn index(
     structurals: &mut Vec<u32>,
     backslashes: &mut [u64],
 ) -> Option<usize> {
-    // SAFETY: the caller guarantees AVX2 and PCLMULQDQ, `Block32`'s instruction set.
+    // SAFETY: the caller guarantees `Block32`'s instruction set (and the bit instructions).
     unsafe { kernel::index_blocks::<Block32>(bytes, base, state, structurals, backslashes) }
 }
 
 /// # Safety
 ///
 /// - The CPU must support AVX2.
-/// - The CPU must support PCLMULQDQ.
-#[target_feature(enable = "avx2,pclmulqdq")]
+/// - The CPU must support PCLMULQDQ, POPCNT, BMI1 and LZCNT.
+#[target_feature(enable = "avx2,bmi1,lzcnt,pclmulqdq,popcnt")]
 unsafe fn index_until_close(
     bytes: &[u8],
     base: usize,
@@ -111,8 +114,8 @@ unsafe fn index_until_close(
 }
 
 /// - The CPU must support AVX2.
-/// - The CPU must support PCLMULQDQ.
-#[target_feature(enable = "avx2,pclmulqdq")]
+/// - The CPU must support PCLMULQDQ, POPCNT, BMI1 and LZCNT.
+#[target_feature(enable = "avx2,bmi1,lzcnt,pclmulqdq,popcnt")]
 unsafe fn find_close(bytes: &[u8], st: &mut Nest) -> Option<usize> {
     // SAFETY: the caller guarantees `Block32`'s instruction set.
     unsafe { nest::find_close::<Block32>(bytes, st) }
@@ -205,12 +208,13 @@ impl Block for Block32 {
             let quote = _mm256_set1_epi8(b'"' as i8);
             let backslash = _mm256_set1_epi8(b'\\' as i8);
             let (open, close) = (_mm256_set1_epi8(b'{' as i8), _mm256_set1_epi8(b'}' as i8));
-            let fold = _mm256_set1_epi8(0x20);
+            let (fold, newline) = (_mm256_set1_epi8(0x20), _mm256_set1_epi8(b'\n' as i8));
             let mut m = NestMasks {
                 quote: 0,
                 backslash: 0,
                 open: 0,
                 close: 0,
+                newline: 0,
             };
             for i in 0..2 {
                 let v = _mm256_loadu_si256(block.as_ptr().add(32 * i).cast());
@@ -220,6 +224,7 @@ impl Block for Block32 {
                 m.backslash |= bits(_mm256_cmpeq_epi8(v, backslash)) << shift;
                 m.open |= bits(_mm256_cmpeq_epi8(folded, open)) << shift;
                 m.close |= bits(_mm256_cmpeq_epi8(folded, close)) << shift;
+                m.newline |= bits(_mm256_cmpeq_epi8(v, newline)) << shift;
             }
             m
         }

@@ -19,22 +19,25 @@ use super::kernel::{
 };
 use super::nest::{self, Nest};
 
-/// Proof that the CPU supports AVX-512 F and BW and PCLMULQDQ: only [`Avx512::new`] (which
-/// detects them) and [`Avx512::new_unchecked`] make one.
+/// Proof that the CPU supports AVX-512 F and BW, PCLMULQDQ, POPCNT, BMI1 and LZCNT: only
+/// [`Avx512::new`] (which detects them) and [`Avx512::new_unchecked`] make one.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Avx512 {
     _proof: (),
 }
 
 impl Avx512 {
-    /// `Some` when the CPU supports AVX-512 F and BW and PCLMULQDQ.
+    /// `Some` when the CPU supports AVX-512 F and BW, PCLMULQDQ, POPCNT, BMI1 and LZCNT.
     pub(crate) fn new() -> Option<Self> {
         if !cfg!(miri)
             && std::is_x86_feature_detected!("avx512f")
             && std::is_x86_feature_detected!("avx512bw")
             && std::is_x86_feature_detected!("pclmulqdq")
+            && std::is_x86_feature_detected!("popcnt")
+            && std::is_x86_feature_detected!("bmi1")
+            && std::is_x86_feature_detected!("lzcnt")
         {
-            // SAFETY: AVX-512 F, BW and PCLMULQDQ were just detected.
+            // SAFETY: AVX-512 F, BW, PCLMULQDQ, POPCNT, BMI1 and LZCNT were just detected.
             Some(unsafe { Self::new_unchecked() })
         } else {
             None
@@ -45,14 +48,14 @@ impl Avx512 {
     ///
     /// - The CPU must support AVX-512 F.
     /// - The CPU must support AVX-512 BW.
-    /// - The CPU must support PCLMULQDQ.
+    /// - The CPU must support PCLMULQDQ, POPCNT, BMI1 and LZCNT.
     pub(crate) unsafe fn new_unchecked() -> Self {
         Avx512 { _proof: () }
     }
 
     /// See [`nest::find_close`].
     pub(crate) fn find_close(self, bytes: &[u8], st: &mut Nest) -> Option<usize> {
-        // SAFETY: `self` exists only when AVX-512 F+BW and PCLMULQDQ are supported (see `new`).
+        // SAFETY: `self` exists only when the CPU supports this backend's features (see `new`).
         unsafe { find_close(bytes, st) }
     }
 
@@ -65,7 +68,7 @@ impl Avx512 {
         structurals: &mut Vec<u32>,
         backslashes: &mut [u64],
     ) -> Option<usize> {
-        // SAFETY: `self` exists only when AVX-512 F+BW and PCLMULQDQ are supported (see `new`).
+        // SAFETY: `self` exists only when the CPU supports this backend's features (see `new`).
         unsafe { index(bytes, base, state, structurals, backslashes) }
     }
 
@@ -79,7 +82,7 @@ impl Avx512 {
         structurals: &mut Vec<u32>,
         backslashes: &mut [u64],
     ) -> kernel::Stop {
-        // SAFETY: `self` exists only when AVX-512 F+BW and PCLMULQDQ are supported (see `new`).
+        // SAFETY: `self` exists only when the CPU supports this backend's features (see `new`).
         unsafe { index_until_close(bytes, base, state, depth, structurals, backslashes) }
     }
 }
@@ -88,8 +91,8 @@ impl Avx512 {
 ///
 /// - The CPU must support AVX-512 F.
 /// - The CPU must support AVX-512 BW.
-/// - The CPU must support PCLMULQDQ.
-#[target_feature(enable = "avx512f,avx512bw,pclmulqdq")]
+/// - The CPU must support PCLMULQDQ, POPCNT, BMI1 and LZCNT.
+#[target_feature(enable = "avx512f,avx512bw,bmi1,lzcnt,pclmulqdq,popcnt")]
 unsafe fn index(
     bytes: &[u8],
     base: usize,
@@ -97,7 +100,7 @@ unsafe fn index(
     structurals: &mut Vec<u32>,
     backslashes: &mut [u64],
 ) -> Option<usize> {
-    // SAFETY: the caller guarantees AVX-512 F+BW and PCLMULQDQ, `Block64`'s instruction set.
+    // SAFETY: the caller guarantees `Block64`'s instruction set (and the bit instructions).
     unsafe { kernel::index_blocks::<Block64>(bytes, base, state, structurals, backslashes) }
 }
 
@@ -105,8 +108,8 @@ unsafe fn index(
 ///
 /// - The CPU must support AVX-512 F.
 /// - The CPU must support AVX-512 BW.
-/// - The CPU must support PCLMULQDQ.
-#[target_feature(enable = "avx512f,avx512bw,pclmulqdq")]
+/// - The CPU must support PCLMULQDQ, POPCNT, BMI1 and LZCNT.
+#[target_feature(enable = "avx512f,avx512bw,bmi1,lzcnt,pclmulqdq,popcnt")]
 unsafe fn index_until_close(
     bytes: &[u8],
     base: usize,
@@ -123,8 +126,8 @@ unsafe fn index_until_close(
 
 /// - The CPU must support AVX-512 F.
 /// - The CPU must support AVX-512 BW.
-/// - The CPU must support PCLMULQDQ.
-#[target_feature(enable = "avx512f,avx512bw,pclmulqdq")]
+/// - The CPU must support PCLMULQDQ, POPCNT, BMI1 and LZCNT.
+#[target_feature(enable = "avx512f,avx512bw,bmi1,lzcnt,pclmulqdq,popcnt")]
 unsafe fn find_close(bytes: &[u8], st: &mut Nest) -> Option<usize> {
     // SAFETY: the caller guarantees `Block64`'s instruction set.
     unsafe { nest::find_close::<Block64>(bytes, st) }
@@ -179,6 +182,7 @@ impl Block for Block64 {
                 backslash: _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(b'\\' as i8)),
                 open: _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8(b'{' as i8)),
                 close: _mm512_cmpeq_epi8_mask(folded, _mm512_set1_epi8(b'}' as i8)),
+                newline: _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(b'\n' as i8)),
             }
         }
     }

@@ -65,6 +65,8 @@ pub(crate) struct NestMasks {
     pub(crate) open: u64,
     /// `}` and `]`.
     pub(crate) close: u64,
+    /// `\n`, so that the streaming reader counts lines in the same pass.
+    pub(crate) newline: u64,
 }
 
 /// 64 input bytes loaded into one backend's registers.
@@ -81,7 +83,8 @@ pub(crate) trait Block: Copy {
     ///   in the calling context or detected at run time).
     unsafe fn classify(block: &[u8; 64]) -> Masks;
 
-    /// Loads one block and finds its quotes, backslashes and brackets, for the nesting scan.
+    /// Loads one block and finds its quotes, backslashes, brackets and newlines, for the nesting
+    /// scan.
     ///
     /// The brackets fold in pairs: `[ | 0x20` is `{` and `] | 0x20` is `}`, and no other byte
     /// folds onto either, so two comparisons find all four.
@@ -316,6 +319,10 @@ pub(crate) struct Stop {
     pub(crate) ctrl: Option<usize>,
     /// Absolute offset of the bracket that brought the depth to zero.
     pub(crate) close: Option<usize>,
+    /// Newlines in the bytes indexed (up to `close`).
+    pub(crate) newlines: u64,
+    /// Absolute offset of the last of them.
+    pub(crate) last_newline: Option<usize>,
 }
 
 /// [`index_blocks`] over the whole 64-byte blocks of `bytes` (a trailing partial block is left
@@ -323,7 +330,8 @@ pub(crate) struct Stop {
 /// outside strings open and close levels, counted by popcount and walked one by one only in a
 /// block where `depth` may reach zero. It stops after the block holding the bracket that brings
 /// `depth` to zero; nothing past that bracket is appended (structurals, control characters and
-/// backslash bits after it are dropped), so the index is exactly the index of the value.
+/// backslash bits after it are dropped), so the index is exactly the index of the value. It also
+/// counts the newlines up to there, for the streaming reader's line numbers.
 ///
 /// The caller starts at the value's opening bracket with `depth == 0`.
 ///
@@ -349,7 +357,7 @@ pub(crate) unsafe fn index_until_close<B: Block>(
         // SAFETY: the caller guarantees the CPU supports `B`'s instruction set.
         let (m, n) = unsafe { (B::classify(block), B::classify_nesting(block)) };
         let (mut bits, mut ctrl, strings) = block_bits::<B>(m, state);
-        let mut backslash = m.backslash;
+        let (mut backslash, mut newline) = (m.backslash, n.newline);
         let open = n.open & !strings;
         let close = n.close & !strings;
         let mut end = None;
@@ -364,7 +372,8 @@ pub(crate) unsafe fn index_until_close<B: Block>(
         if let Some(j) = end {
             // Keep bits `0..=j`: the value ends at the bracket `j`.
             let keep = !0u64 >> (63 - j);
-            (bits, ctrl, backslash) = (bits & keep, ctrl & keep, backslash & keep);
+            (bits, ctrl) = (bits & keep, ctrl & keep);
+            (backslash, newline) = (backslash & keep, newline & keep);
             stop.close = Some(offset + j as usize);
         }
         if let Some(word) = words.next() {
@@ -372,6 +381,10 @@ pub(crate) unsafe fn index_until_close<B: Block>(
         }
         if ctrl != 0 && stop.ctrl.is_none() {
             stop.ctrl = Some(offset + ctrl.trailing_zeros() as usize);
+        }
+        stop.newlines += u64::from(newline.count_ones());
+        if newline != 0 {
+            stop.last_newline = Some(offset + 63 - newline.leading_zeros() as usize);
         }
         flatten(structurals, offset as u32, bits);
         if stop.close.is_some() {

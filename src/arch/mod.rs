@@ -37,9 +37,9 @@
 //!
 //! | [`Backend`] | name | needs | vectors |
 //! |---|---|---|---|
-//! | [`Backend::Avx512`] | `avx512` | x86_64 AVX-512 F+BW, PCLMULQDQ | one 64-byte |
-//! | [`Backend::Avx2`] | `avx2` | x86_64 AVX2, PCLMULQDQ | two 32-byte |
-//! | [`Backend::Sse42`] | `sse4.2` | x86_64 SSE4.2 | four 16-byte |
+//! | [`Backend::Avx512`] | `avx512` | x86_64 AVX-512 F+BW, PCLMULQDQ, POPCNT, BMI1, LZCNT | one 64-byte |
+//! | [`Backend::Avx2`] | `avx2` | x86_64 AVX2, PCLMULQDQ, POPCNT, BMI1, LZCNT | two 32-byte |
+//! | [`Backend::Sse42`] | `sse4.2` | x86_64 SSE4.2, POPCNT | four 16-byte |
 //! | [`Backend::Neon`] | `neon` | aarch64 NEON | four 16-byte |
 //! | [`Backend::Scalar`] | `scalar` | nothing | eight 64-bit words (SWAR) |
 //!

@@ -197,9 +197,10 @@ impl Block for Block16 {
             let backslash_byte = vdupq_n_u8(b'\\');
             let (open_byte, close_byte) = (vdupq_n_u8(b'{'), vdupq_n_u8(b'}'));
             let fold = vdupq_n_u8(0x20);
+            let newline_byte = vdupq_n_u8(b'\n');
             let zero = vdupq_n_u8(0);
             let (mut quote, mut backslash) = ([zero; 4], [zero; 4]);
-            let (mut open, mut close) = ([zero; 4], [zero; 4]);
+            let (mut open, mut close, mut newline) = ([zero; 4], [zero; 4], [zero; 4]);
             for i in 0..4 {
                 let v = vld1q_u8(block.as_ptr().add(16 * i));
                 let folded = vorrq_u8(v, fold);
@@ -207,12 +208,14 @@ impl Block for Block16 {
                 backslash[i] = vceqq_u8(v, backslash_byte);
                 open[i] = vceqq_u8(folded, open_byte);
                 close[i] = vceqq_u8(folded, close_byte);
+                newline[i] = vceqq_u8(v, newline_byte);
             }
             NestMasks {
                 quote: to_bits(quote),
                 backslash: to_bits(backslash),
                 open: to_bits(open),
                 close: to_bits(close),
+                newline: to_bits(newline),
             }
         }
     }

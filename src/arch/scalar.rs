@@ -64,6 +64,7 @@ impl Block for Scalar {
             backslash: 0,
             open: 0,
             close: 0,
+            newline: 0,
         };
         for (x, shift) in words(block) {
             let folded = x | (ONES * 0x20);
@@ -71,6 +72,7 @@ impl Block for Scalar {
             m.backslash |= gather(eq(x, b'\\')) << shift;
             m.open |= gather(eq(folded, b'{')) << shift;
             m.close |= gather(eq(folded, b'}')) << shift;
+            m.newline |= gather(eq(x, b'\n')) << shift;
         }
         m
     }

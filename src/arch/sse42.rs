@@ -13,7 +13,7 @@ use super::kernel::{
 };
 use super::nest::{self, Nest};
 
-/// Proof that the CPU supports SSE4.2: only [`Sse42::new`] (which detects it) and
+/// Proof that the CPU supports SSE4.2 and POPCNT: only [`Sse42::new`] (which detects them) and
 /// [`Sse42::new_unchecked`] make one.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Sse42 {
@@ -21,10 +21,13 @@ pub(crate) struct Sse42 {
 }
 
 impl Sse42 {
-    /// `Some` when the CPU supports SSE4.2.
+    /// `Some` when the CPU supports SSE4.2 and POPCNT.
     pub(crate) fn new() -> Option<Self> {
-        if !cfg!(miri) && std::is_x86_feature_detected!("sse4.2") {
-            // SAFETY: SSE4.2 was just detected.
+        if !cfg!(miri)
+            && std::is_x86_feature_detected!("sse4.2")
+            && std::is_x86_feature_detected!("popcnt")
+        {
+            // SAFETY: SSE4.2 and POPCNT were just detected.
             Some(unsafe { Self::new_unchecked() })
         } else {
             None
@@ -33,14 +36,14 @@ impl Sse42 {
 
     /// # Safety
     ///
-    /// - The CPU must support SSE4.2.
+    /// - The CPU must support SSE4.2 and POPCNT.
     pub(crate) unsafe fn new_unchecked() -> Self {
         Sse42 { _proof: () }
     }
 
     /// See [`nest::find_close`].
     pub(crate) fn find_close(self, bytes: &[u8], st: &mut Nest) -> Option<usize> {
-        // SAFETY: `self` exists only when SSE4.2 is supported (see `new`).
+        // SAFETY: `self` exists only when SSE4.2 and POPCNT are supported (see `new`).
         unsafe { find_close(bytes, st) }
     }
 
@@ -53,7 +56,7 @@ impl Sse42 {
         structurals: &mut Vec<u32>,
         backslashes: &mut [u64],
     ) -> Option<usize> {
-        // SAFETY: `self` exists only when SSE4.2 is supported (see `new`).
+        // SAFETY: `self` exists only when SSE4.2 and POPCNT are supported (see `new`).
         unsafe { index(bytes, base, state, structurals, backslashes) }
     }
 
@@ -67,15 +70,15 @@ impl Sse42 {
         structurals: &mut Vec<u32>,
         backslashes: &mut [u64],
     ) -> kernel::Stop {
-        // SAFETY: `self` exists only when SSE4.2 is supported (see `new`).
+        // SAFETY: `self` exists only when SSE4.2 and POPCNT are supported (see `new`).
         unsafe { index_until_close(bytes, base, state, depth, structurals, backslashes) }
     }
 }
 
 /// # Safety
 ///
-/// - The CPU must support SSE4.2.
-#[target_feature(enable = "sse4.2")]
+/// - The CPU must support SSE4.2 and POPCNT.
+#[target_feature(enable = "sse4.2,popcnt")]
 unsafe fn index(
     bytes: &[u8],
     base: usize,
@@ -89,8 +92,8 @@ unsafe fn index(
 
 /// # Safety
 ///
-/// - The CPU must support SSE4.2.
-#[target_feature(enable = "sse4.2")]
+/// - The CPU must support SSE4.2 and POPCNT.
+#[target_feature(enable = "sse4.2,popcnt")]
 unsafe fn index_until_close(
     bytes: &[u8],
     base: usize,
@@ -105,8 +108,8 @@ unsafe fn index_until_close(
     }
 }
 
-/// - The CPU must support SSE4.2.
-#[target_feature(enable = "sse4.2")]
+/// - The CPU must support SSE4.2 and POPCNT.
+#[target_feature(enable = "sse4.2,popcnt")]
 unsafe fn find_close(bytes: &[u8], st: &mut Nest) -> Option<usize> {
     // SAFETY: the caller guarantees `Block16`'s instruction set.
     unsafe { nest::find_close::<Block16>(bytes, st) }
@@ -176,12 +179,13 @@ impl Block for Block16 {
         unsafe {
             let (quote, backslash) = (_mm_set1_epi8(b'"' as i8), _mm_set1_epi8(b'\\' as i8));
             let (open, close) = (_mm_set1_epi8(b'{' as i8), _mm_set1_epi8(b'}' as i8));
-            let fold = _mm_set1_epi8(0x20);
+            let (fold, newline) = (_mm_set1_epi8(0x20), _mm_set1_epi8(b'\n' as i8));
             let mut m = NestMasks {
                 quote: 0,
                 backslash: 0,
                 open: 0,
                 close: 0,
+                newline: 0,
             };
             for i in 0..4 {
                 let v = _mm_loadu_si128(block.as_ptr().add(16 * i).cast());
@@ -191,6 +195,7 @@ impl Block for Block16 {
                 m.backslash |= bits(_mm_cmpeq_epi8(v, backslash)) << shift;
                 m.open |= bits(_mm_cmpeq_epi8(folded, open)) << shift;
                 m.close |= bits(_mm_cmpeq_epi8(folded, close)) << shift;
+                m.newline |= bits(_mm_cmpeq_epi8(v, newline)) << shift;
             }
             m
         }

@@ -468,7 +468,7 @@ proptest! {
 /// Miri cannot detect CPU features, so under Miri the SIMD backends are never "supported" and the
 /// shared runner above only covers the scalar one. This test builds each x86_64 SIMD kernel
 /// directly when the build enables its features (`.ci/miri` runs it a second time with
-/// `RUSTFLAGS=-Ctarget-feature=+sse4.2,+avx2,+pclmulqdq`, and with AVX-512 F+BW where Miri
+/// `RUSTFLAGS=-Ctarget-feature=+sse4.2,+popcnt,+avx2,+pclmulqdq,+bmi1,+lzcnt`, and with AVX-512 F+BW where Miri
 /// emulates their intrinsics) and compares it with the oracle on inputs that cross block and
 /// window boundaries. Miri then checks every load, intrinsic and the padded last block.
 #[cfg(all(miri, target_arch = "x86_64"))]
@@ -477,21 +477,30 @@ fn simd_kernels_under_miri() {
     use super::Kernel;
     #[allow(unused_mut)] // reason: which kernels are pushed depends on the build's target features
     let mut kernels: Vec<Kernel> = Vec::new();
-    #[cfg(target_feature = "sse4.2")]
-    // SAFETY: the build enables SSE4.2 (`-Ctarget-feature`), so every instruction Miri interprets
+    #[cfg(all(target_feature = "sse4.2", target_feature = "popcnt"))]
+    // SAFETY: the build enables SSE4.2 and POPCNT (`-Ctarget-feature`), so every instruction Miri interprets
     // is one the (virtual) CPU has.
     kernels.push(Kernel::Sse42(unsafe {
         super::sse42::Sse42::new_unchecked()
     }));
-    #[cfg(all(target_feature = "avx2", target_feature = "pclmulqdq"))]
-    // SAFETY: as above, for AVX2 and PCLMULQDQ.
+    #[cfg(all(
+        target_feature = "avx2",
+        target_feature = "pclmulqdq",
+        target_feature = "popcnt",
+        target_feature = "bmi1",
+        target_feature = "lzcnt"
+    ))]
+    // SAFETY: as above, for AVX2, PCLMULQDQ, POPCNT, BMI1 and LZCNT.
     kernels.push(Kernel::Avx2(unsafe { super::avx2::Avx2::new_unchecked() }));
     #[cfg(all(
         target_feature = "avx512f",
         target_feature = "avx512bw",
-        target_feature = "pclmulqdq"
+        target_feature = "pclmulqdq",
+        target_feature = "popcnt",
+        target_feature = "bmi1",
+        target_feature = "lzcnt"
     ))]
-    // SAFETY: as above, for AVX-512 F+BW and PCLMULQDQ.
+    // SAFETY: as above, for AVX-512 F+BW, PCLMULQDQ, POPCNT, BMI1 and LZCNT.
     kernels.push(Kernel::Avx512(unsafe {
         super::avx512::Avx512::new_unchecked()
     }));
@@ -691,6 +700,13 @@ fn ahead_agrees(backend: Backend, value: &[u8], cuts: &[usize]) {
             String::from_utf8_lossy(value)
         );
         assert_eq!((index.window.start, index.window.end), (0, len));
+        let newlines = value[..len].iter().filter(|&&b| b == b'\n').count() as u64;
+        let last = value[..len].iter().rposition(|&b| b == b'\n');
+        assert_eq!(
+            (index.newlines, index.last_newline),
+            (newlines, last),
+            "{backend} newlines, cuts {cuts:?} on {value:?}"
+        );
     }
 }
 
@@ -720,6 +736,7 @@ fn ahead_indexes_exactly_the_value() {
         // What follows the value is not part of its index.
         [&session[..], b", {\"next\": 1}, 2]"].concat(),
         [&session[..], b"]\n\t\"x\\"].concat(),
+        b"{\n  \"a\": \"x\ny\",\n  \"b\": [\n1\n]\n}\n\n".to_vec(),
         // Stage-1 errors inside the value, and after it (ignored).
         b"{\"a\": \"x\x01y\"}".to_vec(),
         b"{\"a\": \"x\xffy\"}, \"\x01\"".to_vec(),
@@ -795,7 +812,7 @@ proptest! {
         bytes in prop::collection::vec(
             prop_oneof![
                 Just(b'"'), Just(b'\\'), Just(b'{'), Just(b'}'), Just(b'['), Just(b']'),
-                Just(b'a'), Just(b' '), Just(b':'), Just(b','), Just(0x01), Just(0xe9),
+                Just(b'a'), Just(b' '), Just(b'\n'), Just(b':'), Just(b','), Just(0x01), Just(0xe9),
                 any::<u8>()
             ],
             0..400,

@@ -76,6 +76,7 @@
 //! error, the reader is finished: further calls return `Ok(None)`.
 
 mod events;
+mod lines;
 mod split;
 
 use std::io::{self, Read};
@@ -85,6 +86,7 @@ use crate::error::Error;
 use crate::event::{Event, Options};
 use crate::schema::{Root, Shape};
 use events::{EventBufs, What};
+use lines::Lines;
 use split::{Found, Part, Splitter, Step};
 
 /// The default bound on one session: 64 MiB.
@@ -451,23 +453,13 @@ impl core::fmt::Debug for SectionEvents<'_, '_> {
 struct Position<'s> {
     window: &'s [u8],
     base: u64,
-    lines_before: u64,
-    line_start: u64,
+    lines: Lines,
 }
 
 impl Position<'_> {
     #[cold]
     fn locate(&self, err: Error) -> Error {
-        let at = err.offset();
-        let idx = at.saturating_sub(self.base).min(self.window.len() as u64) as usize;
-        let before = &self.window[..idx];
-        let lines = memchr::memchr_iter(b'\n', before).count() as u64;
-        let line_start = match memchr::memrchr(b'\n', before) {
-            Some(k) => self.base + k as u64 + 1,
-            None => self.line_start,
-        };
-        let line = self.lines_before + lines + 1;
-        let column = at.saturating_sub(line_start) + 1;
+        let (line, column) = self.lines.locate(self.window, self.base, err.offset());
         err.with_line_column(line, column)
     }
 }
@@ -479,10 +471,8 @@ struct Core {
     buf: Vec<u8>,
     filled: usize,
     base: u64,
-    /// Newlines in the stream before `base`.
-    lines_before: u64,
-    /// Stream offset of the first byte of the line that holds `base`.
-    line_start: u64,
+    /// Newlines counted so far, for errors' lines and columns.
+    lines: Lines,
     split: Splitter,
     eof: bool,
     failed: bool,
@@ -509,8 +499,7 @@ impl Core {
             buf: Vec::new(),
             filled: 0,
             base: 0,
-            lines_before: 0,
-            line_start: 0,
+            lines: Lines::default(),
             split: Splitter::new(options.max_session_bytes, crate::arch::Nester::detected()),
             eof: false,
             failed: false,
@@ -528,8 +517,7 @@ impl Core {
         Position {
             window: &self.buf[..self.filled],
             base: self.base,
-            lines_before: self.lines_before,
-            line_start: self.line_start,
+            lines: self.lines,
         }
     }
 
@@ -543,11 +531,8 @@ impl Core {
         if drop == 0 {
             return;
         }
-        let gone = &self.buf[..drop];
-        self.lines_before += memchr::memchr_iter(b'\n', gone).count() as u64;
-        if let Some(k) = memchr::memrchr(b'\n', gone) {
-            self.line_start = self.base + k as u64 + 1;
-        }
+        self.lines
+            .drop_front(&self.buf[..self.filled], self.base, drop);
         self.buf.copy_within(drop..self.filled, 0);
         self.filled -= drop;
         self.base = keep;
@@ -590,7 +575,16 @@ impl Core {
             .split
             .advance(&self.buf[..self.filled], self.base, self.eof);
         match r {
-            Ok(Step::Section(found)) => Ok(Next::Section(found)),
+            Ok(Step::Section(found)) => {
+                if let Some(ix) = self.split.indexed(&found) {
+                    // Stage 1 counted the session's newlines while indexing it.
+                    let window = (&self.buf[..self.filled], self.base);
+                    let span = (found.start, found.end - found.start);
+                    self.lines
+                        .session(window, span, ix.newlines, ix.last_newline);
+                }
+                Ok(Next::Section(found))
+            }
             Ok(Step::NeedMore) => Ok(Next::NeedMore),
             Ok(Step::End) => {
                 self.done = true;
@@ -637,8 +631,7 @@ impl Core {
             buf,
             filled,
             base,
-            lines_before,
-            line_start,
+            lines,
             synth,
             header,
             header_base,
@@ -690,8 +683,7 @@ impl Core {
             pos: Position {
                 window,
                 base: *base,
-                lines_before: *lines_before,
-                line_start: *line_start,
+                lines: *lines,
             },
             what,
             ahead,
