@@ -111,11 +111,17 @@ impl AheadIndexer {
         self.out.last_newline = None;
     }
 
-    /// Takes in what one call of the kernel found in bytes it keeps.
-    fn keep(&mut self, stop: Stop) {
+    /// Takes in what one call of the kernel found in `bytes`, the value's bytes from `from` on
+    /// that it indexed (through `stop.close`, when it closed).
+    fn keep(&mut self, stop: Stop, bytes: &[u8], from: usize) {
         self.ctrl = self.ctrl.or(stop.ctrl);
-        self.out.newlines += stop.newlines;
-        self.out.last_newline = stop.last_newline.or(self.out.last_newline);
+        if stop.newlines > 0 {
+            self.out.newlines += stop.newlines;
+            let upto = stop.close.map_or(bytes.len(), |c| c + 1 - from);
+            // In text with newlines the last one is near the end: a short backward search.
+            let last = memchr::memrchr(b'\n', bytes.get(..upto).unwrap_or(bytes));
+            self.out.last_newline = last.map(|k| from + k).or(self.out.last_newline);
+        }
     }
 
     /// Continues with `value`: every byte of the value received so far, from its first byte
@@ -142,8 +148,8 @@ impl AheadIndexer {
                 &mut self.out.window.structurals,
                 words.unwrap_or(&mut []),
             );
+            self.keep(stop, piece, self.done);
             self.done += piece.len();
-            self.keep(stop);
             if let Some(close) = stop.close {
                 return Ahead::Closed(self.complete(value, close + 1));
             }
@@ -184,7 +190,7 @@ impl AheadIndexer {
                 .unwrap_or(&mut []),
         );
         if let Some(close) = stop.close {
-            self.keep(stop);
+            self.keep(stop, tail, whole);
             return Ahead::Closed(self.complete(value, close + 1));
         }
         self.out.window.backslashes.pop();

@@ -321,8 +321,6 @@ pub(crate) struct Stop {
     pub(crate) close: Option<usize>,
     /// Newlines in the bytes indexed (up to `close`).
     pub(crate) newlines: u64,
-    /// Absolute offset of the last of them.
-    pub(crate) last_newline: Option<usize>,
 }
 
 /// [`index_blocks`] over the whole 64-byte blocks of `bytes` (a trailing partial block is left
@@ -347,7 +345,10 @@ pub(crate) unsafe fn index_until_close<B: Block>(
     structurals: &mut Vec<u32>,
     backslashes: &mut [u64],
 ) -> Stop {
-    let mut stop = Stop::default();
+    // Locals rather than the callers' places, so the block loop keeps them in registers.
+    let (mut st, mut level) = (*state, *depth);
+    let (mut ctrl_at, mut newlines) = (None, 0u64);
+    let mut close_at = None;
     let mut words = backslashes.iter_mut();
     let mut offset = base;
     for chunk in bytes.chunks_exact(64) {
@@ -356,43 +357,41 @@ pub(crate) unsafe fn index_until_close<B: Block>(
         };
         // SAFETY: the caller guarantees the CPU supports `B`'s instruction set.
         let (m, n) = unsafe { (B::classify(block), B::classify_nesting(block)) };
-        let (mut bits, mut ctrl, strings) = block_bits::<B>(m, state);
+        let (mut bits, mut ctrl, strings) = block_bits::<B>(m, &mut st);
         let (mut backslash, mut newline) = (m.backslash, n.newline);
         let open = n.open & !strings;
         let close = n.close & !strings;
-        let mut end = None;
         if open | close != 0 {
             let closes = u64::from(close.count_ones());
-            if *depth > closes {
-                *depth = *depth + u64::from(open.count_ones()) - closes;
-            } else {
-                end = walk_brackets(open, close, depth);
+            if level > closes {
+                level = level + u64::from(open.count_ones()) - closes;
+            } else if let Some(j) = walk_brackets(open, close, &mut level) {
+                // Keep bits `0..=j`: the value ends at the bracket `j`.
+                let keep = !0u64 >> (63 - j);
+                (bits, ctrl) = (bits & keep, ctrl & keep);
+                (backslash, newline) = (backslash & keep, newline & keep);
+                close_at = Some(offset + j as usize);
             }
-        }
-        if let Some(j) = end {
-            // Keep bits `0..=j`: the value ends at the bracket `j`.
-            let keep = !0u64 >> (63 - j);
-            (bits, ctrl) = (bits & keep, ctrl & keep);
-            (backslash, newline) = (backslash & keep, newline & keep);
-            stop.close = Some(offset + j as usize);
         }
         if let Some(word) = words.next() {
             *word = backslash;
         }
-        if ctrl != 0 && stop.ctrl.is_none() {
-            stop.ctrl = Some(offset + ctrl.trailing_zeros() as usize);
+        if ctrl != 0 && ctrl_at.is_none() {
+            ctrl_at = Some(offset + ctrl.trailing_zeros() as usize);
         }
-        stop.newlines += u64::from(newline.count_ones());
-        if newline != 0 {
-            stop.last_newline = Some(offset + 63 - newline.leading_zeros() as usize);
-        }
+        newlines += u64::from(newline.count_ones());
         flatten(structurals, offset as u32, bits);
-        if stop.close.is_some() {
+        if close_at.is_some() {
             break;
         }
         offset += 64;
     }
-    stop
+    (*state, *depth) = (st, level);
+    Stop {
+        ctrl: ctrl_at,
+        close: close_at,
+        newlines,
+    }
 }
 
 /// Walks one block's brackets in order; returns the bit of the one that brings `depth` to zero.
