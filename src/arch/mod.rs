@@ -23,10 +23,12 @@
 //!    not a quote, and `i == 0` or `b[i-1]` is whitespace, an operator or a real quote (a
 //!    *scalar start*).
 //!
-//! Stage 1 has a second, smaller job for the streaming reader: the *nesting scan* (`nest.rs`,
-//! [`Nester`]) finds the bracket that closes a container, over the same blocks, with the same
+//! Stage 1 has two more jobs for the streaming reader, over the same blocks, with the same
 //! backends and the same escape and in-string arithmetic, so the session splitter has no SIMD code
-//! of its own.
+//! of its own: the *ahead index* (`ahead.rs`, [`AheadIndexer`]) indexes a session as its bytes
+//! arrive while finding the bracket that closes it, and hands the index to the session's
+//! tokenizer; the *nesting scan* (`nest.rs`, [`Nester`]) only finds the closing bracket, for
+//! values too long to index ahead and for the look-ahead of the schema layer.
 //!
 //! Stage 1 also reports the first offset of either error, whichever comes first: invalid UTF-8, or
 //! a byte below 0x20 inside a string. It does not raise them: the tokenizer raises a stage-1 error
