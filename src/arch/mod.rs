@@ -626,8 +626,9 @@ pub mod stage1 {
         /// Indexes all of `input` and hands back stage 1's whole output, for comparing backends
         /// bit for bit (the `backends` fuzz target, tests).
         ///
-        /// `structurals` receives the offset of every structural position (see the
-        /// [module docs](super) for the set), ascending. `backslashes` receives the backslash
+        /// `structurals` receives the offset of every structural position (the operators
+        /// `{ } [ ] : ,` outside strings, every unescaped quote, and the first byte of every number
+        /// or literal), ascending. `backslashes` receives the backslash
         /// bitmap: bit `j` of word `k` is set when byte `64 * k + j` is a backslash (so it has
         /// `input.len().div_ceil(64)` words). Both are cleared first.
         ///
