@@ -6,8 +6,8 @@
 //! quotes, backslashes and in-string masks, so [`AheadIndexer`] does it once: it runs stage 1's
 //! block algorithm over the session while tracking the nesting depth
 //! ([`super::kernel::index_until_close`]), and when the closing bracket arrives it holds the
-//! session's complete stage-1 index ([`Indexed`]), with offsets counted from the session's first byte. The
-//! tokenizer then walks that index instead of building its own ([`crate::tokenizer`]).
+//! session's complete stage-1 index ([`Indexed`]), with offsets counted from the session's first
+//! byte. The tokenizer then walks that index instead of building its own ([`crate::tokenizer`]).
 //!
 //! The index is exactly the one the tokenizer's own windows would give (tests check it for every
 //! backend and every way of cutting the input), so which path built it never changes a result.
@@ -19,7 +19,7 @@
 //! are indexed ahead: a longer value hands over to the plain nesting scan ([`Ahead::Handoff`])
 //! and its tokenizer indexes it window by window as usual.
 
-use super::kernel::{State, Stop};
+use super::kernel::{CloseScan, State, Stop};
 use super::{validate_utf8, Kernel, Nest, Stage1Error, Window};
 use crate::error::ErrorKind;
 
@@ -143,10 +143,12 @@ impl AheadIndexer {
             let stop = self.kernel.index_until_close(
                 piece,
                 self.done,
-                &mut self.state,
-                &mut self.depth,
-                &mut self.out.window.structurals,
-                words.unwrap_or(&mut []),
+                CloseScan {
+                    state: &mut self.state,
+                    depth: &mut self.depth,
+                    structurals: &mut self.out.window.structurals,
+                    backslashes: words.unwrap_or(&mut []),
+                },
             );
             self.keep(stop, piece, self.done);
             self.done += piece.len();
@@ -176,18 +178,16 @@ impl AheadIndexer {
         block[..tail.len()].copy_from_slice(tail);
         let (state, depth, len) = (self.state, self.depth, self.out.window.structurals.len());
         self.out.window.backslashes.push(0);
+        let word = self.out.window.backslashes.last_mut();
         let stop = self.kernel.index_until_close(
             &block,
             whole,
-            &mut self.state,
-            &mut self.depth,
-            &mut self.out.window.structurals,
-            self.out
-                .window
-                .backslashes
-                .last_mut()
-                .map(core::slice::from_mut)
-                .unwrap_or(&mut []),
+            CloseScan {
+                state: &mut self.state,
+                depth: &mut self.depth,
+                structurals: &mut self.out.window.structurals,
+                backslashes: word.map(core::slice::from_mut).unwrap_or(&mut []),
+            },
         );
         if let Some(close) = stop.close {
             self.keep(stop, tail, whole);

@@ -8,7 +8,8 @@ use core::arch::x86_64::{
 };
 
 use super::kernel::{
-    self, Block, Masks, NestMasks, State, HIGH_NIBBLE, LOW_NIBBLE, OP_BITS, WS_BITS,
+    self, Block, CloseScan, Masks, NestMasks, State, Stop, HIGH_NIBBLE, LOW_NIBBLE, OP_BITS,
+    WS_BITS,
 };
 use super::nest::{self, Nest};
 
@@ -64,17 +65,9 @@ impl Avx2 {
     }
 
     /// See [`kernel::index_until_close`].
-    pub(crate) fn index_until_close(
-        self,
-        bytes: &[u8],
-        base: usize,
-        state: &mut State,
-        depth: &mut u64,
-        structurals: &mut Vec<u32>,
-        backslashes: &mut [u64],
-    ) -> kernel::Stop {
+    pub(crate) fn index_until_close(self, bytes: &[u8], base: usize, run: CloseScan<'_>) -> Stop {
         // SAFETY: `self` exists only when the CPU supports this backend's features (see `new`).
-        unsafe { index_until_close(bytes, base, state, depth, structurals, backslashes) }
+        unsafe { index_until_close(bytes, base, run) }
     }
 }
 
@@ -99,18 +92,9 @@ unsafe fn index(
 /// - The CPU must support AVX2.
 /// - The CPU must support PCLMULQDQ, POPCNT, BMI1 and LZCNT.
 #[target_feature(enable = "avx2,bmi1,lzcnt,pclmulqdq,popcnt")]
-unsafe fn index_until_close(
-    bytes: &[u8],
-    base: usize,
-    state: &mut State,
-    depth: &mut u64,
-    structurals: &mut Vec<u32>,
-    backslashes: &mut [u64],
-) -> kernel::Stop {
+unsafe fn index_until_close(bytes: &[u8], base: usize, run: CloseScan<'_>) -> Stop {
     // SAFETY: the caller guarantees `Block32`'s instruction set.
-    unsafe {
-        kernel::index_until_close::<Block32>(bytes, base, state, depth, structurals, backslashes)
-    }
+    unsafe { kernel::index_until_close::<Block32>(bytes, base, run) }
 }
 
 /// - The CPU must support AVX2.

@@ -15,7 +15,8 @@ use core::arch::x86_64::{
 };
 
 use super::kernel::{
-    self, Block, Masks, NestMasks, State, HIGH_NIBBLE, LOW_NIBBLE, OP_BITS, WS_BITS,
+    self, Block, CloseScan, Masks, NestMasks, State, Stop, HIGH_NIBBLE, LOW_NIBBLE, OP_BITS,
+    WS_BITS,
 };
 use super::nest::{self, Nest};
 
@@ -73,17 +74,9 @@ impl Avx512 {
     }
 
     /// See [`kernel::index_until_close`].
-    pub(crate) fn index_until_close(
-        self,
-        bytes: &[u8],
-        base: usize,
-        state: &mut State,
-        depth: &mut u64,
-        structurals: &mut Vec<u32>,
-        backslashes: &mut [u64],
-    ) -> kernel::Stop {
+    pub(crate) fn index_until_close(self, bytes: &[u8], base: usize, run: CloseScan<'_>) -> Stop {
         // SAFETY: `self` exists only when the CPU supports this backend's features (see `new`).
-        unsafe { index_until_close(bytes, base, state, depth, structurals, backslashes) }
+        unsafe { index_until_close(bytes, base, run) }
     }
 }
 
@@ -110,18 +103,9 @@ unsafe fn index(
 /// - The CPU must support AVX-512 BW.
 /// - The CPU must support PCLMULQDQ, POPCNT, BMI1 and LZCNT.
 #[target_feature(enable = "avx512f,avx512bw,bmi1,lzcnt,pclmulqdq,popcnt")]
-unsafe fn index_until_close(
-    bytes: &[u8],
-    base: usize,
-    state: &mut State,
-    depth: &mut u64,
-    structurals: &mut Vec<u32>,
-    backslashes: &mut [u64],
-) -> kernel::Stop {
+unsafe fn index_until_close(bytes: &[u8], base: usize, run: CloseScan<'_>) -> Stop {
     // SAFETY: the caller guarantees `Block64`'s instruction set.
-    unsafe {
-        kernel::index_until_close::<Block64>(bytes, base, state, depth, structurals, backslashes)
-    }
+    unsafe { kernel::index_until_close::<Block64>(bytes, base, run) }
 }
 
 /// - The CPU must support AVX-512 F.

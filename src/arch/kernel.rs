@@ -312,6 +312,19 @@ unsafe fn step<B: Block>(
     flatten(structurals, offset as u32, bits);
 }
 
+/// Where [`index_until_close`] carries its state and writes the index.
+#[derive(Debug)]
+pub(crate) struct CloseScan<'a> {
+    /// The block state, carried from the previous call.
+    pub(crate) state: &'a mut State,
+    /// Open brackets not yet closed (0 before the value's opening bracket).
+    pub(crate) depth: &'a mut u64,
+    /// Structural offsets are appended here.
+    pub(crate) structurals: &'a mut Vec<u32>,
+    /// Word `k` receives the backslash mask of the call's block `k`.
+    pub(crate) backslashes: &'a mut [u64],
+}
+
 /// What [`index_until_close`] found.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Stop {
@@ -331,7 +344,7 @@ pub(crate) struct Stop {
 /// backslash bits after it are dropped), so the index is exactly the index of the value. It also
 /// counts the newlines up to there, for the streaming reader's line numbers.
 ///
-/// The caller starts at the value's opening bracket with `depth == 0`.
+/// The caller starts at the value's opening bracket with `run.depth == 0`.
 ///
 /// # Safety
 ///
@@ -340,11 +353,14 @@ pub(crate) struct Stop {
 pub(crate) unsafe fn index_until_close<B: Block>(
     bytes: &[u8],
     base: usize,
-    state: &mut State,
-    depth: &mut u64,
-    structurals: &mut Vec<u32>,
-    backslashes: &mut [u64],
+    run: CloseScan<'_>,
 ) -> Stop {
+    let CloseScan {
+        state,
+        depth,
+        structurals,
+        backslashes,
+    } = run;
     // Locals rather than the callers' places, so the block loop keeps them in registers.
     let (mut st, mut level) = (*state, *depth);
     let (mut ctrl_at, mut newlines) = (None, 0u64);

@@ -81,7 +81,7 @@ use core::sync::atomic::{AtomicU8, Ordering};
 
 use crate::error::ErrorKind;
 pub(crate) use ahead::{Ahead, AheadIndexer, Indexed};
-use kernel::State;
+use kernel::{CloseScan, State};
 pub(crate) use nest::{ends_scalar, find_string_end, is_ws, Nest};
 
 /// A stage-1 backend: one instruction set.
@@ -296,35 +296,17 @@ impl Kernel {
     }
 
     /// See [`kernel::index_until_close`].
-    fn index_until_close(
-        self,
-        bytes: &[u8],
-        base: usize,
-        state: &mut State,
-        depth: &mut u64,
-        structurals: &mut Vec<u32>,
-        backslashes: &mut [u64],
-    ) -> kernel::Stop {
+    fn index_until_close(self, bytes: &[u8], base: usize, run: CloseScan<'_>) -> kernel::Stop {
         match self {
-            Kernel::Scalar => {
-                scalar::index_until_close(bytes, base, state, depth, structurals, backslashes)
-            }
+            Kernel::Scalar => scalar::index_until_close(bytes, base, run),
             #[cfg(target_arch = "x86_64")]
-            Kernel::Sse42(k) => {
-                k.index_until_close(bytes, base, state, depth, structurals, backslashes)
-            }
+            Kernel::Sse42(k) => k.index_until_close(bytes, base, run),
             #[cfg(target_arch = "x86_64")]
-            Kernel::Avx2(k) => {
-                k.index_until_close(bytes, base, state, depth, structurals, backslashes)
-            }
+            Kernel::Avx2(k) => k.index_until_close(bytes, base, run),
             #[cfg(target_arch = "x86_64")]
-            Kernel::Avx512(k) => {
-                k.index_until_close(bytes, base, state, depth, structurals, backslashes)
-            }
+            Kernel::Avx512(k) => k.index_until_close(bytes, base, run),
             #[cfg(target_arch = "aarch64")]
-            Kernel::Neon(k) => {
-                k.index_until_close(bytes, base, state, depth, structurals, backslashes)
-            }
+            Kernel::Neon(k) => k.index_until_close(bytes, base, run),
         }
     }
 }

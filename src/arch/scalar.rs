@@ -114,20 +114,8 @@ pub(crate) fn index(
 pub(crate) fn index_until_close(
     bytes: &[u8],
     base: usize,
-    state: &mut super::kernel::State,
-    depth: &mut u64,
-    structurals: &mut Vec<u32>,
-    backslashes: &mut [u64],
+    run: super::kernel::CloseScan<'_>,
 ) -> super::kernel::Stop {
     // SAFETY: `Scalar` uses no CPU feature beyond the baseline of every target.
-    unsafe {
-        super::kernel::index_until_close::<Scalar>(
-            bytes,
-            base,
-            state,
-            depth,
-            structurals,
-            backslashes,
-        )
-    }
+    unsafe { super::kernel::index_until_close::<Scalar>(bytes, base, run) }
 }

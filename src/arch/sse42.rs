@@ -9,7 +9,8 @@ use core::arch::x86_64::{
 };
 
 use super::kernel::{
-    self, Block, Masks, NestMasks, State, HIGH_NIBBLE, LOW_NIBBLE, OP_BITS, WS_BITS,
+    self, Block, CloseScan, Masks, NestMasks, State, Stop, HIGH_NIBBLE, LOW_NIBBLE, OP_BITS,
+    WS_BITS,
 };
 use super::nest::{self, Nest};
 
@@ -61,17 +62,9 @@ impl Sse42 {
     }
 
     /// See [`kernel::index_until_close`].
-    pub(crate) fn index_until_close(
-        self,
-        bytes: &[u8],
-        base: usize,
-        state: &mut State,
-        depth: &mut u64,
-        structurals: &mut Vec<u32>,
-        backslashes: &mut [u64],
-    ) -> kernel::Stop {
+    pub(crate) fn index_until_close(self, bytes: &[u8], base: usize, run: CloseScan<'_>) -> Stop {
         // SAFETY: `self` exists only when SSE4.2 and POPCNT are supported (see `new`).
-        unsafe { index_until_close(bytes, base, state, depth, structurals, backslashes) }
+        unsafe { index_until_close(bytes, base, run) }
     }
 }
 
@@ -94,18 +87,9 @@ unsafe fn index(
 ///
 /// - The CPU must support SSE4.2 and POPCNT.
 #[target_feature(enable = "sse4.2,popcnt")]
-unsafe fn index_until_close(
-    bytes: &[u8],
-    base: usize,
-    state: &mut State,
-    depth: &mut u64,
-    structurals: &mut Vec<u32>,
-    backslashes: &mut [u64],
-) -> kernel::Stop {
+unsafe fn index_until_close(bytes: &[u8], base: usize, run: CloseScan<'_>) -> Stop {
     // SAFETY: the caller guarantees `Block16`'s instruction set.
-    unsafe {
-        kernel::index_until_close::<Block16>(bytes, base, state, depth, structurals, backslashes)
-    }
+    unsafe { kernel::index_until_close::<Block16>(bytes, base, run) }
 }
 
 /// - The CPU must support SSE4.2 and POPCNT.

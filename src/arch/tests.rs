@@ -646,6 +646,29 @@ proptest! {
             nest_agrees(nester, &bytes, super::Nest { depth, in_string, escaped });
         }
     }
+
+    #[cfg_attr(miri, ignore = "proptest is too slow to interpret; Miri runs the table tests above")]
+    #[test]
+    fn ahead_agrees_on_noise(
+        open in prop_oneof![Just(b'{'), Just(b'[')],
+        bytes in prop::collection::vec(
+            prop_oneof![
+                Just(b'"'), Just(b'\\'), Just(b'{'), Just(b'}'), Just(b'['), Just(b']'),
+                Just(b'a'), Just(b' '), Just(b'\n'), Just(b':'), Just(b','), Just(0x01), Just(0xe9),
+                any::<u8>()
+            ],
+            0..400,
+        ),
+        cuts in prop::collection::vec(0usize..400, 0..4),
+    ) {
+        let mut value = vec![open];
+        value.extend_from_slice(&bytes);
+        let mut cuts = cuts;
+        cuts.sort_unstable();
+        for backend in backends() {
+            ahead_agrees(backend, &value, &cuts);
+        }
+    }
 }
 
 /// Indexes `value` ahead with `backend`, fed as growing prefixes cut at `cuts` (then whole), and
@@ -805,36 +828,5 @@ fn ahead_hands_long_values_over_to_the_nesting_scan() {
         assert_eq!(find_close_bytes(&value[1..at], &mut want), None);
         assert_eq!(nest, want, "{backend}");
         assert!(ahead.indexed(value.len()).is_none());
-    }
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: if cfg!(miri) { 4 } else { 256 },
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    })]
-
-    #[cfg_attr(miri, ignore = "proptest is too slow to interpret; Miri runs the table tests above")]
-    #[test]
-    fn ahead_agrees_on_noise(
-        open in prop_oneof![Just(b'{'), Just(b'[')],
-        bytes in prop::collection::vec(
-            prop_oneof![
-                Just(b'"'), Just(b'\\'), Just(b'{'), Just(b'}'), Just(b'['), Just(b']'),
-                Just(b'a'), Just(b' '), Just(b'\n'), Just(b':'), Just(b','), Just(0x01), Just(0xe9),
-                any::<u8>()
-            ],
-            0..400,
-        ),
-        cuts in prop::collection::vec(0usize..400, 0..4),
-    ) {
-        let mut value = vec![open];
-        value.extend_from_slice(&bytes);
-        let mut cuts = cuts;
-        cuts.sort_unstable();
-        for backend in backends() {
-            ahead_agrees(backend, &value, &cuts);
-        }
     }
 }
