@@ -302,16 +302,23 @@ impl<'a> Tokenizer<'a> {
 
     /// A cursor at the start of `input` that reuses `scratch`'s buffers (and its backend), allowing
     /// `depth_limit` levels of nesting.
-    pub fn with_scratch(input: &'a [u8], scratch: Scratch, depth_limit: usize) -> Self {
-        let Scratch {
-            mut window,
-            stack,
-            backend,
-        } = scratch;
+    pub fn with_scratch(input: &'a [u8], mut scratch: Scratch, depth_limit: usize) -> Self {
+        let window = &mut scratch.window;
         window.structurals.clear();
         window.backslashes.clear();
         window.start = 0;
         window.end = 0;
+        Self::from_scratch(input, scratch, depth_limit)
+    }
+
+    /// A cursor at the start of `input` over `scratch` as it is: its window is either empty or
+    /// already holds the index of `input`.
+    fn from_scratch(input: &'a [u8], scratch: Scratch, depth_limit: usize) -> Self {
+        let Scratch {
+            window,
+            stack,
+            backend,
+        } = scratch;
         Tokenizer {
             input,
             pos: 0,
@@ -347,12 +354,9 @@ impl<'a> Tokenizer<'a> {
         };
         core::mem::swap(&mut scratch.window, &mut index.window);
         index.complete = None;
-        let pending = index.error;
-        let mut t = Self::with_scratch(input, Scratch::with_backend(scratch.backend), depth_limit);
-        let Scratch { window, stack, .. } = scratch;
-        // `with_scratch` cleared the fresh window; the lent one stays as the indexer left it.
-        (t.window, t.stack, t.lent) = (window, stack, Some(input.len()));
-        if let Some((kind, at)) = pending {
+        let mut t = Self::from_scratch(input, scratch, depth_limit);
+        t.lent = Some(input.len());
+        if let Some((kind, at)) = index.error {
             (t.pending, t.pending_kind) = (at, kind);
         }
         t

@@ -695,6 +695,18 @@ fn first_reader_error(doc: &[u8], read_size: usize) -> Option<Error> {
     }
 }
 
+/// The offsets `skip` bytes into every occurrence of `pattern` in `doc`.
+fn occurrences<'d>(
+    doc: &'d [u8],
+    pattern: &'d [u8],
+    skip: usize,
+) -> impl Iterator<Item = usize> + 'd {
+    doc.windows(pattern.len())
+        .enumerate()
+        .filter(move |(_, w)| *w == pattern)
+        .map(move |(i, _)| i + skip)
+}
+
 /// Lines are counted once per byte: by stage 1 for the sessions it indexes, by the window for
 /// the rest as it drops it. An error anywhere in a long pretty document (inside a session, in a
 /// joint between sessions, in the trailer) must get the line and column of the whole stream, for
@@ -704,21 +716,8 @@ fn error_lines_and_columns_deep_in_a_pretty_stream() {
     let doc = generated(7, 400 << 10, false, false);
     // Byte positions to break: a sample of key colons (inside sessions) and the commas between
     // sessions (a line that is only `    },` before the next `{`), plus the last `]`.
-    let colons: Vec<usize> = doc
-        .windows(3)
-        .enumerate()
-        .filter(|(_, w)| w == b"\": ")
-        .map(|(i, _)| i + 1)
-        .step_by(397)
-        .collect();
-    let joints: Vec<usize> = doc
-        .windows(3)
-        .enumerate()
-        .filter(|(_, w)| w == b"},\n")
-        .map(|(i, _)| i + 1)
-        .step_by(11)
-        .take(8)
-        .collect();
+    let colons: Vec<usize> = occurrences(&doc, b"\": ", 1).step_by(397).collect();
+    let joints: Vec<usize> = occurrences(&doc, b"},\n", 1).step_by(11).take(8).collect();
     let last = doc.iter().rposition(|&b| b == b']').into_iter();
     let mut checked = 0;
     for at in colons.into_iter().chain(joints).chain(last) {
@@ -751,13 +750,7 @@ fn error_lines_and_columns_deep_in_a_pretty_stream() {
         doc.extend_from_slice(format!("{{\"id\": \"s{i}\", \"x\": 1,\n \"y\": 2}}").as_bytes());
     }
     doc.extend_from_slice(b"]}");
-    let sessions: Vec<usize> = doc
-        .windows(5)
-        .enumerate()
-        .filter(|(_, w)| w == b"\"x\": ")
-        .map(|(i, _)| i + 3)
-        .collect();
-    for &at in sessions.iter().step_by(37) {
+    for at in occurrences(&doc, b"\"x\": ", 3).step_by(37) {
         let mut bad = doc.clone();
         bad[at] = b';';
         let want = callrecords::events(&bad)
