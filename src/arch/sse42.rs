@@ -3,9 +3,9 @@
 //! XOR is the portable one.)
 
 use core::arch::x86_64::{
-    __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_loadu_si128, _mm_min_epu8,
-    _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_setzero_si128, _mm_shuffle_epi8,
-    _mm_srli_epi16,
+    __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cvtsi128_si64, _mm_extract_epi64,
+    _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_sad_epu8, _mm_set1_epi8,
+    _mm_setzero_si128, _mm_shuffle_epi8, _mm_srli_epi16, _mm_sub_epi8,
 };
 
 use super::kernel::{
@@ -182,6 +182,27 @@ impl Block for Block16 {
                 m.newline |= bits(_mm_cmpeq_epi8(v, newline)) << shift;
             }
             m
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn count_newlines_run(run: &[u8]) -> u64 {
+        // SAFETY: the caller guarantees SSE4.2 (`_mm_extract_epi64` is SSE4.1, which it implies;
+        // the rest is SSE2). Every load reads 16 bytes of a 16-byte chunk of `run`, unaligned.
+        unsafe {
+            let newline = _mm_set1_epi8(b'\n' as i8);
+            let zero = _mm_setzero_si128();
+            // A match compares as -1, so subtracting it adds one to its byte lane: at most
+            // `NEWLINE_RUN / 16` (252) per lane, summed into two 64-bit lanes at the end.
+            let mut lanes = zero;
+            let mut vectors = run.chunks_exact(16);
+            for vector in vectors.by_ref() {
+                let v = _mm_loadu_si128(vector.as_ptr().cast());
+                lanes = _mm_sub_epi8(lanes, _mm_cmpeq_epi8(v, newline));
+            }
+            let sums = _mm_sad_epu8(lanes, zero);
+            let total = _mm_cvtsi128_si64(sums) as u64 + _mm_extract_epi64::<1>(sums) as u64;
+            total + kernel::count_newlines_scalar(vectors.remainder())
         }
     }
 }

@@ -793,7 +793,8 @@ fn ahead_indexes_exactly_the_value() {
 
 #[test]
 fn ahead_on_exact_size_buffers() {
-    let pattern = br#"{"k": "v\"}", "[": [1, {"x": "\\"}]}], "#;
+    // With newlines, so that the newline count's vector and tail parts meet at every length.
+    let pattern = b"{\"k\": \"v\\\"}\",\n \"[\": [1, {\"x\": \"\\\\\"}]}],\n ";
     let max = if cfg!(miri) { 70 } else { 200 };
     for len in 1..=max {
         let mut value: Vec<u8> = vec![b'['];
@@ -802,6 +803,44 @@ fn ahead_on_exact_size_buffers() {
         for backend in backends() {
             ahead_agrees(backend, &value, &[]);
             ahead_agrees(backend, &value, &[len / 2]);
+        }
+    }
+}
+
+#[test]
+fn ahead_counts_dense_newlines() {
+    // All newlines: every byte lane of the vector counters takes the most a run allows, and the
+    // values span several runs (`NEWLINE_RUN`) and pieces; a run too long for its lanes wraps.
+    let lengths: &[usize] = if cfg!(miri) {
+        &[33, 4097]
+    } else {
+        &[
+            0, 1, 15, 16, 17, 31, 32, 33, 63, 64, 65, 4030, 4031, 4032, 4033, 4095, 4096, 4097,
+            9000, 20000,
+        ]
+    };
+    for &n in lengths {
+        let mut value = b"[".to_vec();
+        value.resize(n + 1, b'\n');
+        value.extend_from_slice(b"]\n");
+        for backend in backends() {
+            ahead_agrees(backend, &value, &[]);
+            if !cfg!(miri) {
+                ahead_agrees(backend, &value, &[value.len() / 2]);
+            }
+        }
+        if cfg!(miri) {
+            continue;
+        }
+        // Inside a string (a stage-1 error, still counted) and around other bytes.
+        let text: Vec<u8> = b"{\"a\":\n\"x\ny\"\n}"
+            .iter()
+            .copied()
+            .chain(core::iter::repeat_n(b'\n', n))
+            .collect();
+        let value = [&b"["[..], &text, b"]"].concat();
+        for backend in backends() {
+            ahead_agrees(backend, &value, &[]);
         }
     }
 }
