@@ -333,8 +333,8 @@ unsafe fn step<B: Block>(
         *word = m.backslash;
     }
     let (bits, ctrl, _) = block_bits::<B>(m, state);
-    if ctrl != 0 && ctrl_at.is_none() {
-        *ctrl_at = Some(offset + ctrl.trailing_zeros() as usize);
+    if ctrl != 0 {
+        first_ctrl(ctrl_at, offset, ctrl);
     }
     flatten(structurals, offset as u32, bits);
 }
