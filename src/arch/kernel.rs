@@ -65,7 +65,7 @@ pub(crate) struct NestMasks {
     pub(crate) open: u64,
     /// `}` and `]`.
     pub(crate) close: u64,
-    /// `\n`, so that the streaming reader counts lines in the same pass.
+    /// `\n`, for the streaming reader's line numbers ([`Block::count_newlines_run`]'s default).
     pub(crate) newline: u64,
 }
 
@@ -369,7 +369,8 @@ pub(crate) struct Stop {
 /// block where `depth` may reach zero. It stops after the block holding the bracket that brings
 /// `depth` to zero; nothing past that bracket is appended (structurals, control characters and
 /// backslash bits after it are dropped), so the index is exactly the index of the value. It also
-/// counts the newlines up to there, for the streaming reader's line numbers.
+/// counts the newlines up to there, for the streaming reader's line numbers, in a second pass over
+/// the bytes it indexed ([`count_newlines`]).
 ///
 /// The caller starts at the value's opening bracket with `run.depth == 0`.
 ///

@@ -2,9 +2,10 @@
 
 /// The newlines of the stream before some offset, kept up to date as the window moves on.
 ///
-/// Each byte is counted once. A session indexed ahead is counted by stage 1 in the same pass
-/// (`arch::AheadIndexer`); the other bytes (the header, the joints between sessions, the trailer,
-/// a session too long to index ahead) are counted with `memchr` just before they leave the window.
+/// Each byte is counted once. A session indexed ahead is counted by stage 1 as it indexes it
+/// (`arch::AheadIndexer`, right after each piece, while the piece is in the L1 cache). The other
+/// bytes (the header, the joints between sessions, the trailer, a session too long to index ahead)
+/// are counted with `memchr` just before they leave the window.
 /// An error's line and column then come from these counts and the bytes still in the window.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Lines {
