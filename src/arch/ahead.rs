@@ -86,7 +86,7 @@ impl AheadIndexer {
         Kernel::new(backend).map(Self::with)
     }
 
-    fn with(kernel: Kernel) -> Self {
+    pub(super) fn with(kernel: Kernel) -> Self {
         AheadIndexer {
             kernel,
             state: State::default(),

@@ -548,7 +548,7 @@ fn validate_utf8(bytes: &[u8]) -> Result<(), (usize, Option<usize>)> {
 /// assert_eq!(scanner.scan(br#"{"a": [1, true]}"#).ok(), Some(10));
 /// ```
 pub mod stage1 {
-    use super::{Backend, Indexer, Window};
+    use super::{Ahead, AheadIndexer, Backend, Indexer, Window};
     use crate::Error;
 
     /// Runs stage 1 over whole inputs with one backend, reusing its buffers between inputs.
@@ -556,6 +556,15 @@ pub mod stage1 {
     pub struct Scanner {
         indexer: Indexer,
         window: Window,
+    }
+
+    /// A value indexed by [`Scanner::index_value`]: its length and the newlines in it.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct IndexedValue {
+        /// Bytes from the opening bracket through the closing one.
+        pub len: usize,
+        /// Newlines (`\n`) in those bytes.
+        pub newlines: u64,
     }
 
     impl Scanner {
@@ -657,6 +666,68 @@ pub mod stage1 {
                 Some((kind, at)) => Err(Error::syntax(kind, input, at)),
                 None => Ok(()),
             }
+        }
+
+        /// Indexes the object or array that starts `input` the way the streaming [`crate::Reader`]
+        /// indexes a session: its bytes arrive `piece` bytes at a time (at least 1), and one pass
+        /// finds where the value ends, builds its stage-1 index and counts its newlines. For
+        /// comparing backends on that path (the `backends` fuzz target, tests).
+        ///
+        /// On success `structurals` and `backslashes` hold the index of exactly the value,
+        /// `input[..len]`, as [`Scanner::index`] gives it for those bytes. Returns `None` when
+        /// `input` does not start with `{` or `[`, when it ends before the value does, or when the
+        /// value is longer than the reader indexes ahead (1 MiB); the outputs are then cleared.
+        ///
+        /// # Errors
+        ///
+        /// As [`Scanner::index`], for the first stage-1 error inside the value.
+        ///
+        /// ```
+        /// use callrecords::{stage1::{IndexedValue, Scanner}, Backend};
+        ///
+        /// let mut scanner = Scanner::new(Backend::Scalar).expect("scalar is always supported");
+        /// let (mut structurals, mut backslashes) = (Vec::new(), Vec::new());
+        /// let input = b"{\"a\":\n [1]} {\"next\": 2}";
+        /// let value = scanner.index_value(input, 3, &mut structurals, &mut backslashes)?;
+        /// assert_eq!(value, Some(IndexedValue { len: 11, newlines: 1 }));
+        /// assert_eq!(structurals, [0, 1, 3, 4, 7, 8, 9, 10]);
+        /// # Ok::<(), callrecords::Error>(())
+        /// ```
+        pub fn index_value(
+            &mut self,
+            input: &[u8],
+            piece: usize,
+            structurals: &mut Vec<u32>,
+            backslashes: &mut Vec<u64>,
+        ) -> Result<Option<IndexedValue>, Error> {
+            structurals.clear();
+            backslashes.clear();
+            if !matches!(input.first(), Some(b'{' | b'[')) {
+                return Ok(None);
+            }
+            let mut ahead = AheadIndexer::with(self.indexer.kernel);
+            ahead.begin();
+            let mut have = 0usize;
+            let len = loop {
+                have = input.len().min(have.saturating_add(piece.max(1)));
+                match ahead.advance(input.get(..have).unwrap_or(input)) {
+                    Ahead::Closed(len) => break len,
+                    Ahead::Open if have < input.len() => {}
+                    Ahead::Open | Ahead::Handoff { .. } => return Ok(None),
+                }
+            };
+            let Some(value) = ahead.indexed(len) else {
+                return Ok(None);
+            };
+            if let Some((kind, at)) = value.error {
+                return Err(Error::syntax(kind, input, at));
+            }
+            structurals.extend_from_slice(&value.window.structurals);
+            backslashes.extend_from_slice(&value.window.backslashes);
+            Ok(Some(IndexedValue {
+                len,
+                newlines: value.newlines,
+            }))
         }
     }
 }

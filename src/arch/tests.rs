@@ -869,3 +869,54 @@ fn ahead_hands_long_values_over_to_the_nesting_scan() {
         assert!(ahead.indexed(value.len()).is_none());
     }
 }
+
+#[test]
+fn scanner_index_value_is_the_index_of_exactly_the_value() {
+    use super::stage1::{IndexedValue, Scanner};
+    let (mut structurals, mut backslashes) = (Vec::new(), Vec::new());
+    let (mut want_s, mut want_b) = (Vec::new(), Vec::new());
+    let cases: &[(&[u8], Option<usize>)] = &[
+        (b"{\"a\\\"\": [1,\n2]} [3]", Some(15)),
+        (b"[\n\n]", Some(4)),
+        (b"[{\"x\": \"]\"}\n, 4]\n", Some(16)),
+        // Not a container at the start, or not closed.
+        (b" {}", None),
+        (b"\"s\"", None),
+        (b"{\"a\": [1}", None),
+        (b"", None),
+    ];
+    for backend in backends() {
+        let Some(mut scanner) = Scanner::new(backend) else {
+            continue;
+        };
+        for &(input, len) in cases {
+            for piece in [1, 5, 64, input.len().max(1)] {
+                let got = scanner.index_value(input, piece, &mut structurals, &mut backslashes);
+                let want = len.map(|len| IndexedValue {
+                    len,
+                    newlines: input[..len].iter().filter(|&&b| b == b'\n').count() as u64,
+                });
+                assert_eq!(got.ok(), Some(want), "{backend} piece {piece} on {input:?}");
+                match len {
+                    Some(len) => {
+                        assert!(scanner
+                            .index(&input[..len], &mut want_s, &mut want_b)
+                            .is_ok());
+                        assert_eq!((&structurals, &backslashes), (&want_s, &want_b));
+                    }
+                    None => assert!(structurals.is_empty() && backslashes.is_empty()),
+                }
+            }
+        }
+        // A stage-1 error inside the value is reported at its offset; one after it is not.
+        let err = scanner.index_value(b"{\"a\": \"\x01\"}", 4, &mut structurals, &mut backslashes);
+        let err = err.err().map(|e| (e.kind(), e.offset()));
+        assert_eq!(
+            err,
+            Some((crate::ErrorKind::ControlCharacterInString, 7)),
+            "{backend}"
+        );
+        let ok = scanner.index_value(b"{} \"\xff\"", 4, &mut structurals, &mut backslashes);
+        assert_eq!(ok.ok().flatten().map(|v| v.len), Some(2), "{backend}");
+    }
+}
