@@ -811,8 +811,9 @@ fn ahead_on_exact_size_buffers() {
 fn ahead_counts_dense_newlines() {
     // All newlines: every byte lane of the vector counters takes the most a run allows, and the
     // values span several runs (`NEWLINE_RUN`) and pieces; a run too long for its lanes wraps.
+    // Under Miri, which checks the unsafe loads rather than the counts, two short lengths do.
     let lengths: &[usize] = if cfg!(miri) {
-        &[33, 4097]
+        &[33, 200]
     } else {
         &[
             0, 1, 15, 16, 17, 31, 32, 33, 63, 64, 65, 4030, 4031, 4032, 4033, 4095, 4096, 4097,
@@ -871,6 +872,7 @@ fn ahead_hands_long_values_over_to_the_nesting_scan() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "the ahead tables above run its kernels under Miri")]
 fn scanner_index_value_is_the_index_of_exactly_the_value() {
     use super::stage1::{IndexedValue, Scanner};
     let (mut structurals, mut backslashes) = (Vec::new(), Vec::new());
