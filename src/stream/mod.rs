@@ -72,8 +72,9 @@
 //! session's bytes are classified once. The tail of a session split across reads is moved to the
 //! front of the window once per few reads; it is never scanned again (only its last partial
 //! 64-byte block is looked at again, until it is whole). On the generated 64 MiB pretty page the
-//! `Reader` over an in-memory `io::Cursor` runs at 0.87 to 0.92 of the slice iterator's
-//! throughput, depending on how it is measured; most of the difference is the copy into the window.
+//! `Reader` over an in-memory `io::Cursor` runs at about 0.88 of the slice iterator's throughput
+//! (0.85 to 0.89, depending on how it is measured); most of the difference is the copy into the
+//! window.
 //!
 //! # Errors
 //!
