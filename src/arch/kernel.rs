@@ -218,37 +218,76 @@ fn block_bits<B: Block>(m: Masks, state: &mut State) -> (u64, u64, u64) {
     (structurals, m.ctrl & in_string, in_string)
 }
 
-/// Appends `base + j` for every set bit `j` of `bits`, ascending.
-#[inline(always)]
-fn flatten(structurals: &mut Vec<u32>, base: u32, mut bits: u64) {
-    if bits == 0 {
-        return;
-    }
-    let count = bits.count_ones() as usize;
-    structurals.reserve(64);
-    let len = structurals.len();
-    let Some(spare) = structurals.spare_capacity_mut().first_chunk_mut::<64>() else {
-        // Unreachable after `reserve(64)`; stay correct anyway.
-        while bits != 0 {
-            structurals.push(base + bits.trailing_zeros());
-            bits &= bits - 1;
+/// The structural offsets of one kernel call, written straight into the output vector's spare
+/// capacity.
+///
+/// The room for the whole call is reserved once, up front, and the block loop keeps the write
+/// position in a register: it neither reloads the vector's fields nor checks its capacity per
+/// block. The vector's length is set when the sink is dropped.
+struct Flat<'a> {
+    out: &'a mut Vec<u32>,
+    /// `out`'s buffer at its length: slots `0..written` hold offsets, and `64 * blocks` slots
+    /// (the count given to [`Flat::new`]) are allocated.
+    at: *mut u32,
+    written: usize,
+}
+
+impl<'a> Flat<'a> {
+    /// A sink appending to `out`, with room for `blocks` calls of [`Flat::push`]: each appends at
+    /// most 64 offsets and writes at most 64 slots past the ones before it, so `64 * blocks` slots
+    /// suffice.
+    #[inline(always)]
+    fn new(out: &'a mut Vec<u32>, blocks: usize) -> Self {
+        out.reserve(blocks.saturating_mul(64));
+        // `as_mut_ptr` creates no reference to the buffer, so `at` stays valid while `out` is
+        // only used again to set its length.
+        let at = out.as_mut_ptr().wrapping_add(out.len());
+        Flat {
+            out,
+            at,
+            written: 0,
         }
-        return;
-    };
-    // Write eight offsets at a time without checking whether bits remain: extra writes land in
-    // spare capacity past `count` (value `base + 64` when `bits` is empty) and are never exposed.
-    let mut i = 0;
-    while i < count {
-        for slot in &mut spare[i..i + 8] {
-            slot.write(base.wrapping_add(bits.trailing_zeros()));
-            bits &= bits.wrapping_sub(1);
-        }
-        i += 8;
     }
-    // SAFETY: `count <= 64` elements of spare capacity were initialised above: the loop writes
-    // slots `0..i` with `i >= count` (and `i <= 64` since `count <= 64` and `i` steps by 8), and
-    // `len + count <= capacity` because `spare` held 64 slots past `len`.
-    unsafe { structurals.set_len(len + count) };
+
+    /// Appends `base + j` for every set bit `j` of `bits`, ascending.
+    ///
+    /// # Safety
+    ///
+    /// - Called at most `blocks` times (the count given to [`Flat::new`]).
+    #[inline(always)]
+    unsafe fn push(&mut self, base: u32, mut bits: u64) {
+        let count = bits.count_ones() as usize;
+        // Write eight offsets at a time without checking whether bits remain: extra writes land in
+        // spare capacity past `count` (value `base + 64` when `bits` is empty) and are never
+        // exposed.
+        let mut i = 0;
+        while i < count {
+            for k in 0..8 {
+                // SAFETY: the slot is allocated. Before the `n`th call (from 0), `written <= 64 * n`
+                // (each call adds `count <= 64`); this one writes below `written + 64` (`i + k <
+                // count + 8 <= 72`, but `i` steps by 8 from 0 while below `count <= 64`, so
+                // `i + k <= 63`), that is below `64 * (n + 1) <= 64 * blocks` by the contract.
+                unsafe {
+                    self.at
+                        .add(self.written + i + k)
+                        .write(base.wrapping_add(bits.trailing_zeros()));
+                }
+                bits &= bits.wrapping_sub(1);
+            }
+            i += 8;
+        }
+        self.written += count;
+    }
+}
+
+impl Drop for Flat<'_> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        let len = self.out.len() + self.written;
+        // SAFETY: `out[old len..len]` (slots `0..written` from `at`) were initialised by `push`,
+        // and lie within the capacity reserved by `new` (see `push`).
+        unsafe { self.out.set_len(len) };
+    }
 }
 
 /// Indexes `bytes` (whose first byte is at absolute offset `base`) block by block, continuing
@@ -277,19 +316,13 @@ pub(crate) unsafe fn index_blocks<B: Block>(
     let mut words = backslashes.iter_mut();
     let mut chunks = bytes.chunks_exact(64);
     let mut offset = base;
+    let mut flat = Flat::new(structurals, bytes.len().div_ceil(64));
     for chunk in chunks.by_ref() {
         if let Some(block) = chunk.first_chunk::<64>() {
-            // SAFETY: the caller guarantees the CPU supports `B`'s instruction set.
-            unsafe {
-                step::<B>(
-                    block,
-                    offset,
-                    words.next(),
-                    state,
-                    structurals,
-                    &mut ctrl_at,
-                )
-            };
+            // SAFETY: the caller guarantees the CPU supports `B`'s instruction set; one call per
+            // whole block of `bytes`, and at most one more for the partial block below, is the
+            // `bytes.len().div_ceil(64)` blocks `flat` was made for.
+            unsafe { step::<B>(block, offset, words.next(), state, &mut flat, &mut ctrl_at) };
         }
         offset += 64;
     }
@@ -298,16 +331,7 @@ pub(crate) unsafe fn index_blocks<B: Block>(
         let mut block = [b' '; 64];
         block[..rest.len()].copy_from_slice(rest);
         // SAFETY: as above.
-        unsafe {
-            step::<B>(
-                &block,
-                offset,
-                words.next(),
-                state,
-                structurals,
-                &mut ctrl_at,
-            )
-        };
+        unsafe { step::<B>(&block, offset, words.next(), state, &mut flat, &mut ctrl_at) };
     }
     ctrl_at
 }
@@ -318,13 +342,14 @@ pub(crate) unsafe fn index_blocks<B: Block>(
 /// # Safety
 ///
 /// - The CPU must support the instruction set of `B`.
+/// - Called at most once per block `flat` was made for.
 #[inline(always)]
 unsafe fn step<B: Block>(
     block: &[u8; 64],
     offset: usize,
     word: Option<&mut u64>,
     state: &mut State,
-    structurals: &mut Vec<u32>,
+    flat: &mut Flat<'_>,
     ctrl_at: &mut Option<usize>,
 ) {
     // SAFETY: the caller guarantees the CPU supports `B`'s instruction set.
@@ -336,7 +361,8 @@ unsafe fn step<B: Block>(
     if ctrl != 0 {
         first_ctrl(ctrl_at, offset, ctrl);
     }
-    flatten(structurals, offset as u32, bits);
+    // SAFETY: the caller calls `step` at most once per block `flat` was made for.
+    unsafe { flat.push(offset as u32, bits) };
 }
 
 /// Where [`index_until_close`] carries its state and writes the index.
@@ -395,6 +421,7 @@ pub(crate) unsafe fn index_until_close<B: Block>(
     let mut close_at = None;
     let mut words = backslashes.iter_mut();
     let mut offset = base;
+    let mut flat = Flat::new(structurals, bytes.len() / 64);
     for chunk in bytes.chunks_exact(64) {
         let Some(block) = chunk.first_chunk::<64>() else {
             break;
@@ -420,7 +447,8 @@ pub(crate) unsafe fn index_until_close<B: Block>(
         if ctrl != 0 {
             first_ctrl(&mut ctrl_at, offset, ctrl);
         }
-        flatten(structurals, offset as u32, bits);
+        // SAFETY: one call per whole block of `bytes`, the count `flat` was made for.
+        unsafe { flat.push(offset as u32, bits) };
         if close_at.is_some() {
             break;
         }
