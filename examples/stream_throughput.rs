@@ -8,6 +8,7 @@
 //! cargo run --release --example stream_throughput -- none 5
 //! cargo run --release --example stream_throughput -- reader 5 262144   # read size
 //! cargo run --release --example stream_throughput -- ratio 21           # interleaved, see below
+//! cargo run --release --example stream_throughput -- ratio 21 65536 131072   # one ratio per read size
 //! ```
 //!
 //! It also prints each mode's own per-pass thread time when the platform offers it (Linux).
@@ -15,7 +16,10 @@
 //! `ratio N` alternates a slice pass and a reader pass N times in one thread and prints the median
 //! on-CPU time of each and the median of the per-pair ratios (reader throughput over slice
 //! throughput): on a machine whose other cores are busy, neighbouring passes see the same
-//! conditions, so the ratio is steadier than two separate runs.
+//! conditions, so the ratio is steadier than two separate runs. Given several read sizes, each pair
+//! runs one reader pass per read size, and each read size gets its own ratio. Each pair also times
+//! the reads alone (the document through `io::Read` into a window, nothing parsed): the part of the
+//! `Reader`'s extra time that no change to the parser can remove.
 
 use std::io::Cursor;
 
@@ -49,10 +53,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let mode = args.next().unwrap_or_else(|| "reader".into());
     let passes: u32 = args.next().and_then(|n| n.parse().ok()).unwrap_or(5);
-    let read_size: usize = args
-        .next()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(callrecords::stream::DEFAULT_READ_SIZE);
+    let mut read_sizes: Vec<usize> = args.filter_map(|n| n.parse().ok()).collect();
+    if read_sizes.is_empty() {
+        read_sizes.push(callrecords::stream::DEFAULT_READ_SIZE);
+    }
+    let read_size = read_sizes[0];
     let doc = to_vec(&GenOptions {
         seed: 1,
         target_bytes: 64 << 20,
@@ -60,7 +65,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         shape: Shape::Sessions,
     });
     if mode == "ratio" {
-        return ratio(&doc, passes, read_size);
+        return ratio(&doc, passes, &read_sizes);
     }
     let start = thread_cpu();
     let mut counts = [0u64; 4];
@@ -108,32 +113,71 @@ fn reader_pass(
     Ok(())
 }
 
-/// Alternates slice and reader passes; prints the medians and the median per-pair ratio.
-fn ratio(doc: &[u8], pairs: u32, read_size: usize) -> Result<(), Box<dyn std::error::Error>> {
+/// What the `Reader`'s reads alone cost: the document through `io::Read` into a 256 KiB buffer,
+/// `read_size` bytes per call, with nothing parsed (the lower bound of the `Reader`'s extra time
+/// over the slice iterator, which reads the same bytes from memory but overlaps that with its work).
+fn copy_pass(doc: &[u8], read_size: usize) -> std::io::Result<u64> {
+    use std::io::Read;
+    let mut source = Cursor::new(doc);
+    let mut window = vec![0u8; (256 << 10).max(read_size)];
+    let (mut at, mut sum) = (0, 0u64);
+    loop {
+        if at + read_size > window.len() {
+            at = 0;
+        }
+        let n = source.read(&mut window[at..at + read_size])?;
+        if n == 0 {
+            return Ok(sum);
+        }
+        sum += u64::from(window[at]);
+        at += n;
+    }
+}
+
+/// Alternates slice and reader passes (one per read size); prints the medians and the median
+/// per-pair ratio of each read size.
+fn ratio(doc: &[u8], pairs: u32, read_sizes: &[usize]) -> Result<(), Box<dyn std::error::Error>> {
     let median = |v: &mut Vec<f64>| {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
-    let (mut slice, mut reader, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut slice, mut copy) = (Vec::new(), Vec::new());
+    let mut reader = vec![Vec::new(); read_sizes.len()];
+    let mut ratios = vec![Vec::new(); read_sizes.len()];
     let mut counts = [0u64; 4];
     for _ in 0..pairs.max(1) {
         let t0 = cpu_time::thread_cpu_ns();
         slice_pass(doc, &mut counts)?;
-        let t1 = cpu_time::thread_cpu_ns();
-        reader_pass(doc, read_size, &mut counts)?;
-        let t2 = cpu_time::thread_cpu_ns();
-        let (s, r) = ((t1 - t0) as f64 / 1e6, (t2 - t1) as f64 / 1e6);
+        let s = (cpu_time::thread_cpu_ns() - t0) as f64 / 1e6;
         slice.push(s);
-        reader.push(r);
-        ratios.push(s / r);
+        let t1 = cpu_time::thread_cpu_ns();
+        std::hint::black_box(copy_pass(doc, read_sizes[0])?);
+        copy.push((cpu_time::thread_cpu_ns() - t1) as f64 / 1e6);
+        for (k, &read_size) in read_sizes.iter().enumerate() {
+            let t1 = cpu_time::thread_cpu_ns();
+            reader_pass(doc, read_size, &mut counts)?;
+            let r = (cpu_time::thread_cpu_ns() - t1) as f64 / 1e6;
+            reader[k].push(r);
+            ratios[k].push(s / r);
+        }
     }
     let mb = doc.len() as f64 / 1e6;
-    let (s, r) = (median(&mut slice), median(&mut reader));
-    println!(
-        "slice {s:.1} ms ({:.0} MB/s), reader {r:.1} ms ({:.0} MB/s), median reader/slice throughput ratio {:.3} over {} pairs",
+    let s = median(&mut slice);
+    print!(
+        "slice {s:.1} ms ({:.0} MB/s); reads alone {:.1} ms",
         mb / s * 1e3,
-        mb / r * 1e3,
-        median(&mut ratios),
+        median(&mut copy)
+    );
+    for (k, read_size) in read_sizes.iter().enumerate() {
+        let r = median(&mut reader[k]);
+        print!(
+            "; reader ({read_size} B reads) {r:.1} ms ({:.0} MB/s), ratio {:.3}",
+            mb / r * 1e3,
+            median(&mut ratios[k])
+        );
+    }
+    println!(
+        " (median reader/slice throughput ratios over {} pairs)",
         pairs.max(1)
     );
     Ok(())
