@@ -263,10 +263,11 @@ impl<'a> Flat<'a> {
         let mut i = 0;
         while i < count {
             for k in 0..8 {
-                // SAFETY: the slot is allocated. Before the `n`th call (from 0), `written <= 64 * n`
-                // (each call adds `count <= 64`); this one writes below `written + 64` (`i + k <
-                // count + 8 <= 72`, but `i` steps by 8 from 0 while below `count <= 64`, so
-                // `i + k <= 63`), that is below `64 * (n + 1) <= 64 * blocks` by the contract.
+                // SAFETY: the slot is allocated. Before call `n` (counting from 0), `written <=
+                // 64 * n`, since each call adds `count <= 64`. This call writes slot `written + i +
+                // k` with `i + k <= 63` (`i` is a multiple of 8 below `count <= 64`, so `i <= 56`,
+                // and `k < 8`): below `64 * (n + 1)`, which the contract keeps within the
+                // `64 * blocks` slots `new` reserved.
                 unsafe {
                     self.at
                         .add(self.written + i + k)
