@@ -9,6 +9,11 @@
 //! Goal: `reader` at 90% or more of `slice`. `CALLRECORDS_BENCH_QUICK=1` takes fewer, shorter
 //! samples; `CALLRECORDS_BENCH_CPU_TIME=1` (Linux) measures the bench thread's on-CPU time instead
 //! of wall time, as the events bench does, for a shared machine.
+//!
+//! Criterion measures one benchmark after the other, so on a machine whose speed drifts, its
+//! `slice` and `reader` medians can come from different conditions. Before them, on Linux, the
+//! bench alternates a slice pass and a reader pass (11 pairs, 5 in quick mode) and prints the
+//! median of the per-pair throughput ratios: the figure to compare with the goal.
 
 #![allow(clippy::panic)] // reason: a benchmark that sees an error must stop
 
@@ -76,6 +81,35 @@ fn split_only(doc: &[u8]) -> u64 {
     n
 }
 
+/// Alternates `pairs` slice and reader passes in this thread and prints their on-CPU medians and
+/// the median of the per-pair ratios (reader throughput over slice throughput).
+#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+fn alternated_ratio(doc: &[u8], pairs: usize) {
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (mut s, mut r, mut ratio) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..pairs {
+        let t0 = cpu_time::thread_cpu_ns();
+        black_box(slice(black_box(doc)));
+        let t1 = cpu_time::thread_cpu_ns();
+        black_box(reader(black_box(doc)));
+        let t2 = cpu_time::thread_cpu_ns();
+        let (a, b) = ((t1 - t0) as f64 / 1e6, (t2 - t1) as f64 / 1e6);
+        s.push(a);
+        r.push(b);
+        ratio.push(a / b);
+    }
+    eprintln!(
+        "stream ratio, {pairs} alternated pairs (on-CPU medians): slice {:.1} ms, reader {:.1} ms, \
+         reader/slice throughput {:.3} (goal 0.90)",
+        median(&mut s),
+        median(&mut r),
+        median(&mut ratio)
+    );
+}
+
 fn bench<M: Measurement>(c: &mut Criterion<M>) {
     let quick = std::env::var_os("CALLRECORDS_BENCH_QUICK").is_some();
     let doc = to_vec(&GenOptions {
@@ -85,6 +119,8 @@ fn bench<M: Measurement>(c: &mut Criterion<M>) {
         shape: Shape::Sessions,
     });
     assert_eq!(slice(&doc), reader(&doc), "both paths see the same events");
+    #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+    alternated_ratio(&doc, if quick { 5 } else { 11 });
     let mut g = c.benchmark_group("stream_64mib_pretty");
     g.throughput(Throughput::Bytes(doc.len() as u64));
     if quick {
