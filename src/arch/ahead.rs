@@ -26,7 +26,8 @@ use crate::error::ErrorKind;
 /// Values longer than this are not indexed ahead (see the module docs): at most 4 MiB of index.
 pub(crate) const AHEAD_MAX_BYTES: usize = 1 << 20;
 
-/// Whole blocks indexed per kernel call (a multiple of 64).
+/// Whole blocks indexed per kernel call (a multiple of 64); it also bounds the spare structural
+/// capacity each call reserves (one slot per byte).
 const PIECE_BYTES: usize = 4 << 10;
 
 /// A complete value's stage-1 index, built ahead of its tokenizer.
@@ -135,10 +136,6 @@ impl AheadIndexer {
             if piece.is_empty() {
                 break;
             }
-            // At most one structural per byte, plus the flattener's spare slots: one reservation
-            // per piece keeps the block loop lean (as stage 1 reserves once per window), and the
-            // pieces keep the spare capacity small.
-            self.out.window.structurals.reserve(piece.len() + 64);
             let words = self.out.window.backslashes.get_mut(self.done / 64..);
             let stop = self.kernel.index_until_close(
                 piece,

@@ -464,9 +464,6 @@ impl Indexer {
         out.backslashes.resize(bytes.len().div_ceil(64), 0);
         out.start = start;
         out.end = end;
-        // At most one structural per byte, plus the 64 spare slots the flattener writes into: one
-        // reservation per window (a no-op once the buffer has grown) keeps the block loop lean.
-        out.structurals.reserve(bytes.len() + 64);
         let ctrl = self.kernel.index(
             bytes,
             start,
