@@ -4,14 +4,14 @@ use core::arch::x86_64::{
     __m256i, _mm256_and_si256, _mm256_broadcastsi128_si256, _mm256_castsi256_si128,
     _mm256_cmpeq_epi8, _mm256_cmpgt_epi8, _mm256_extracti128_si256, _mm256_loadu_si256,
     _mm256_min_epu8, _mm256_movemask_epi8, _mm256_or_si256, _mm256_sad_epu8, _mm256_set1_epi8,
-    _mm256_setzero_si256, _mm256_shuffle_epi8, _mm256_srli_epi16, _mm256_sub_epi8, _mm_add_epi64,
-    _mm_clmulepi64_si128, _mm_cvtsi128_si64, _mm_extract_epi64, _mm_loadu_si128, _mm_set1_epi8,
-    _mm_set_epi64x,
+    _mm256_setzero_si256, _mm256_shuffle_epi8, _mm256_slli_epi16, _mm256_srli_epi16,
+    _mm256_sub_epi8, _mm_add_epi64, _mm_clmulepi64_si128, _mm_cvtsi128_si64, _mm_extract_epi64,
+    _mm_loadu_si128, _mm_set1_epi8, _mm_set_epi64x,
 };
 
 use super::kernel::{
-    self, Block, CloseScan, Masks, NestMasks, State, Stop, HIGH_NIBBLE, LOW_NIBBLE, OP_BITS,
-    WS_BITS,
+    self, Block, Brackets, CloseScan, Masks, NestMasks, State, Stop, CLOSE_SHIFT, HIGH_NIBBLE,
+    LOW_NIBBLE, OPEN_SHIFT, OP_BITS, WS_BITS,
 };
 use super::nest::{self, Nest};
 
@@ -135,6 +135,13 @@ pub(crate) unsafe fn clmul_prefix_xor(x: u64) -> u64 {
 impl Block for Block32 {
     #[inline(always)]
     unsafe fn classify(block: &[u8; 64]) -> Masks {
+        // SAFETY: the caller guarantees AVX2. The bracket masks are dropped, and so is their
+        // computation, once inlined.
+        unsafe { Self::classify_brackets(block) }.0
+    }
+
+    #[inline(always)]
+    unsafe fn classify_brackets(block: &[u8; 64]) -> (Masks, Brackets) {
         // SAFETY: the caller guarantees AVX2. Every load reads inside a 16-byte table or inside
         // `block` (32 bytes at offsets 0 and 32 of 64); unaligned loads need no alignment.
         unsafe {
@@ -157,6 +164,7 @@ impl Block for Block32 {
                 ws: 0,
                 ctrl: 0,
             };
+            let mut brackets = Brackets { open: 0, close: 0 };
             for i in 0..2 {
                 let v = _mm256_loadu_si256(block.as_ptr().add(32 * i).cast());
                 let low = _mm256_and_si256(v, nibble);
@@ -175,8 +183,13 @@ impl Block for Block32 {
                 m.op |= bits(op) << shift;
                 m.ws |= bits(ws) << shift;
                 m.ctrl |= bits(ctrl) << shift;
+                // The mask extraction reads bit 7 of each byte: shifting the 16-bit lanes left
+                // moves the open or close bit of each byte there, and what crosses from a low
+                // byte into a high byte lands below its bit 7.
+                brackets.open |= bits(_mm256_slli_epi16::<OPEN_SHIFT>(class)) << shift;
+                brackets.close |= bits(_mm256_slli_epi16::<CLOSE_SHIFT>(class)) << shift;
             }
-            m
+            (m, brackets)
         }
     }
 

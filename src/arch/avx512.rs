@@ -15,8 +15,8 @@ use core::arch::x86_64::{
 };
 
 use super::kernel::{
-    self, Block, CloseScan, Masks, NestMasks, State, Stop, HIGH_NIBBLE, LOW_NIBBLE, OP_BITS,
-    WS_BITS,
+    self, Block, Brackets, CloseScan, Masks, NestMasks, State, Stop, CLOSE_BIT, HIGH_NIBBLE,
+    LOW_NIBBLE, OPEN_BIT, OP_BITS, WS_BITS,
 };
 use super::nest::{self, Nest};
 
@@ -124,6 +124,13 @@ struct Block64;
 impl Block for Block64 {
     #[inline(always)]
     unsafe fn classify(block: &[u8; 64]) -> Masks {
+        // SAFETY: the caller guarantees AVX-512 F+BW. The bracket masks are dropped, and so is
+        // their computation, once inlined.
+        unsafe { Self::classify_brackets(block) }.0
+    }
+
+    #[inline(always)]
+    unsafe fn classify_brackets(block: &[u8; 64]) -> (Masks, Brackets) {
         // SAFETY: the caller guarantees AVX-512 F+BW. The loads read a 16-byte table or the 64
         // bytes of `block`; unaligned loads need no alignment.
         unsafe {
@@ -138,13 +145,18 @@ impl Block for Block64 {
                 _mm512_shuffle_epi8(low_table, low),
                 _mm512_shuffle_epi8(high_table, high),
             );
-            Masks {
+            let masks = Masks {
                 quote: _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(b'"' as i8)),
                 backslash: _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(b'\\' as i8)),
                 op: _mm512_test_epi8_mask(class, _mm512_set1_epi8(OP_BITS as i8)),
                 ws: _mm512_test_epi8_mask(class, _mm512_set1_epi8(WS_BITS as i8)),
                 ctrl: _mm512_cmple_epu8_mask(v, _mm512_set1_epi8(0x1F)),
-            }
+            };
+            let brackets = Brackets {
+                open: _mm512_test_epi8_mask(class, _mm512_set1_epi8(OPEN_BIT as i8)),
+                close: _mm512_test_epi8_mask(class, _mm512_set1_epi8(CLOSE_BIT as i8)),
+            };
+            (masks, brackets)
         }
     }
 

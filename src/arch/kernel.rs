@@ -13,31 +13,61 @@ const ODD_BITS: u64 = 0xAAAA_AAAA_AAAA_AAAA;
 /// Bit 0 of the low-nibble / high-nibble lookup: `,` (0x2C).
 /// Bit 1: `:` (0x3A). Bit 2: `[ ] { }` (0x5B 0x5D 0x7B 0x7D). Bits 0 to 2 are the operators.
 /// Bit 3: space (0x20). Bit 4: `\t \n \r` (0x09 0x0A 0x0D). Bits 3 and 4 are whitespace.
+/// Bit 5: `[ {` (0x5B 0x7B), the opening brackets. Bit 6: `] }` (0x5D 0x7D), the closing ones.
+/// Bits 5 and 6 serve the ahead kernel's depth count ([`Block::classify_brackets`]); bit 7 is
+/// never set.
 ///
 /// A byte `b` is in a class when `LOW_NIBBLE[b & 15] & HIGH_NIBBLE[b >> 4]` has that class's bit;
 /// the tables are chosen so no other byte shares a bit in both (checked by a test).
 pub(crate) const LOW_NIBBLE: [u8; 16] = [
-    0b0_1000, // 0: space
-    0, 0, 0, 0, 0, 0, 0, 0, 0b1_0000, // 9: \t
-    0b1_0010, // A: \n, ':'
-    0b0_0100, // B: '[' '{'
-    0b0_0001, // C: ','
-    0b1_0100, // D: \r, ']' '}'
-    0, 0,
+    0b0000_1000, // 0: space
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0b0001_0000, // 9: \t
+    0b0001_0010, // A: \n, ':'
+    0b0010_0100, // B: '[' '{'
+    0b0000_0001, // C: ','
+    0b0101_0100, // D: \r, ']' '}'
+    0,
+    0,
 ];
 /// See [`LOW_NIBBLE`].
 pub(crate) const HIGH_NIBBLE: [u8; 16] = [
-    0b1_0000, // 0x0_: \t \n \r
-    0, 0b0_1001, // 0x2_: space, ','
-    0b0_0010, // 0x3_: ':'
-    0, 0b0_0100, // 0x5_: '[' ']'
-    0, 0b0_0100, // 0x7_: '{' '}'
-    0, 0, 0, 0, 0, 0, 0, 0,
+    0b0001_0000, // 0x0_: \t \n \r
+    0,
+    0b0000_1001, // 0x2_: space, ','
+    0b0000_0010, // 0x3_: ':'
+    0,
+    0b0110_0100, // 0x5_: '[' ']'
+    0,
+    0b0110_0100, // 0x7_: '{' '}'
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
 ];
 /// The operator bits of the nibble lookup.
-pub(crate) const OP_BITS: u8 = 0b0_0111;
+pub(crate) const OP_BITS: u8 = 0b0000_0111;
 /// The whitespace bits of the nibble lookup.
-pub(crate) const WS_BITS: u8 = 0b1_1000;
+pub(crate) const WS_BITS: u8 = 0b0001_1000;
+/// The opening-bracket bit of the nibble lookup.
+pub(crate) const OPEN_BIT: u8 = 0b0010_0000;
+/// The closing-bracket bit of the nibble lookup.
+pub(crate) const CLOSE_BIT: u8 = 0b0100_0000;
+/// The left shift that brings [`OPEN_BIT`] to bit 7, where a byte mask extraction reads it.
+pub(crate) const OPEN_SHIFT: i32 = OPEN_BIT.leading_zeros() as i32;
+/// The left shift that brings [`CLOSE_BIT`] to bit 7.
+pub(crate) const CLOSE_SHIFT: i32 = CLOSE_BIT.leading_zeros() as i32;
 
 /// Masks of one 64-byte block; bit `j` describes byte `j`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +82,15 @@ pub(crate) struct Masks {
     pub(crate) ws: u64,
     /// Bytes below 0x20.
     pub(crate) ctrl: u64,
+}
+
+/// The brackets of one 64-byte block, strings not yet removed; bit `j` describes byte `j`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Brackets {
+    /// `{` and `[`.
+    pub(crate) open: u64,
+    /// `}` and `]`.
+    pub(crate) close: u64,
 }
 
 /// Masks of one 64-byte block for the nesting scan ([`super::nest`]); bit `j` describes byte `j`.
@@ -93,6 +132,30 @@ pub(crate) trait Block: Copy {
     ///
     /// - The CPU must support the instruction set of `Self`.
     unsafe fn classify_nesting(block: &[u8; 64]) -> NestMasks;
+
+    /// Loads and classifies one block as [`Block::classify`] does, and finds its opening and
+    /// closing brackets, for the ahead kernel ([`index_until_close`]).
+    ///
+    /// The default adds [`Block::classify_nesting`]'s bracket masks. Backends with the nibble
+    /// lookup override it to read the brackets off the lookup's bracket bits ([`OPEN_BIT`],
+    /// [`CLOSE_BIT`]): one shift and one mask extraction per vector each, and no further
+    /// constants in registers.
+    ///
+    /// # Safety
+    ///
+    /// - The CPU must support the instruction set of `Self`.
+    #[inline(always)]
+    unsafe fn classify_brackets(block: &[u8; 64]) -> (Masks, Brackets) {
+        // SAFETY: the caller guarantees the CPU supports `Self`'s instruction set.
+        let (m, n) = unsafe { (Self::classify(block), Self::classify_nesting(block)) };
+        (
+            m,
+            Brackets {
+                open: n.open,
+                close: n.close,
+            },
+        )
+    }
 
     /// The newlines in `run`, which is at most [`NEWLINE_RUN`] bytes long.
     ///
@@ -428,7 +491,7 @@ pub(crate) unsafe fn index_until_close<B: Block>(
             break;
         };
         // SAFETY: the caller guarantees the CPU supports `B`'s instruction set.
-        let (m, n) = unsafe { (B::classify(block), B::classify_nesting(block)) };
+        let (m, n) = unsafe { B::classify_brackets(block) };
         let (mut bits, mut ctrl, strings) = block_bits::<B>(m, &mut st);
         let mut backslash = m.backslash;
         let open = n.open & !strings;
@@ -523,8 +586,8 @@ pub(crate) fn walk_brackets(open: u64, close: u64, depth: &mut u64) -> Option<u3
 
 /// The scalar reference classification of one byte, for tests of the nibble tables.
 #[cfg(test)]
-pub(crate) fn classify_byte(b: u8) -> (bool, bool) {
+pub(crate) fn classify_byte(b: u8) -> [bool; 4] {
     let t = LOW_NIBBLE[usize::from(b & 15)] & HIGH_NIBBLE[usize::from(b >> 4)];
-    let (op, ws) = (t & OP_BITS != 0, t & WS_BITS != 0);
-    (op, ws)
+    assert_eq!(t & 0x80, 0, "bit 7 is never set");
+    [OP_BITS, WS_BITS, OPEN_BIT, CLOSE_BIT].map(|bits| t & bits != 0)
 }

@@ -5,12 +5,12 @@
 use core::arch::x86_64::{
     __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cvtsi128_si64, _mm_extract_epi64,
     _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_sad_epu8, _mm_set1_epi8,
-    _mm_setzero_si128, _mm_shuffle_epi8, _mm_srli_epi16, _mm_sub_epi8,
+    _mm_setzero_si128, _mm_shuffle_epi8, _mm_slli_epi16, _mm_srli_epi16, _mm_sub_epi8,
 };
 
 use super::kernel::{
-    self, Block, CloseScan, Masks, NestMasks, State, Stop, HIGH_NIBBLE, LOW_NIBBLE, OP_BITS,
-    WS_BITS,
+    self, Block, Brackets, CloseScan, Masks, NestMasks, State, Stop, CLOSE_SHIFT, HIGH_NIBBLE,
+    LOW_NIBBLE, OPEN_SHIFT, OP_BITS, WS_BITS,
 };
 use super::nest::{self, Nest};
 
@@ -113,6 +113,13 @@ unsafe fn bits(v: __m128i) -> u64 {
 impl Block for Block16 {
     #[inline(always)]
     unsafe fn classify(block: &[u8; 64]) -> Masks {
+        // SAFETY: the caller guarantees SSE4.2. The bracket masks are dropped, and so is their
+        // computation, once inlined.
+        unsafe { Self::classify_brackets(block) }.0
+    }
+
+    #[inline(always)]
+    unsafe fn classify_brackets(block: &[u8; 64]) -> (Masks, Brackets) {
         // SAFETY: the caller guarantees SSE4.2 (with SSSE3 and SSE4.1, which it implies). Every
         // load reads 16 bytes inside a 16-byte table or inside `block` (offsets 0, 16, 32, 48 of
         // 64 bytes); unaligned loads have no alignment requirement.
@@ -133,6 +140,7 @@ impl Block for Block16 {
                 ws: 0,
                 ctrl: 0,
             };
+            let mut brackets = Brackets { open: 0, close: 0 };
             for i in 0..4 {
                 let v = _mm_loadu_si128(block.as_ptr().add(16 * i).cast());
                 let low = _mm_and_si128(v, nibble);
@@ -151,8 +159,11 @@ impl Block for Block16 {
                 m.op |= bits(op) << shift;
                 m.ws |= bits(ws) << shift;
                 m.ctrl |= bits(ctrl) << shift;
+                // See the AVX2 backend: the shifts bring the bracket bits to bit 7.
+                brackets.open |= bits(_mm_slli_epi16::<OPEN_SHIFT>(class)) << shift;
+                brackets.close |= bits(_mm_slli_epi16::<CLOSE_SHIFT>(class)) << shift;
             }
-            m
+            (m, brackets)
         }
     }
 

@@ -116,7 +116,12 @@ fn nibble_tables_match_the_oracle_classes() {
     for b in 0..=255u8 {
         assert_eq!(
             super::kernel::classify_byte(b),
-            (naive::is_op(b), naive::is_ws(b)),
+            [
+                naive::is_op(b),
+                naive::is_ws(b),
+                b == b'{' || b == b'[',
+                b == b'}' || b == b']',
+            ],
             "byte {b:#04x}"
         );
     }
