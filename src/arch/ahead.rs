@@ -28,7 +28,7 @@ pub(crate) const AHEAD_MAX_BYTES: usize = 1 << 20;
 
 /// Whole blocks indexed per kernel call (a multiple of 64); it also bounds the spare structural
 /// capacity each call reserves (one slot per byte).
-const PIECE_BYTES: usize = 4 << 10;
+const PIECE_BYTES: usize = 16 << 10;
 
 /// A complete value's stage-1 index, built ahead of its tokenizer.
 #[derive(Debug, Default)]
