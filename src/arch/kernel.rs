@@ -61,12 +61,16 @@ pub(crate) const OP_BITS: u8 = 0b0000_0111;
 /// The whitespace bits of the nibble lookup.
 pub(crate) const WS_BITS: u8 = 0b0001_1000;
 /// The opening-bracket bit of the nibble lookup.
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))] // reason: read by the x86 kernels and the table test
 pub(crate) const OPEN_BIT: u8 = 0b0010_0000;
 /// The closing-bracket bit of the nibble lookup.
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))] // reason: read by the x86 kernels and the table test
 pub(crate) const CLOSE_BIT: u8 = 0b0100_0000;
 /// The left shift that brings [`OPEN_BIT`] to bit 7, where a byte mask extraction reads it.
+#[cfg(target_arch = "x86_64")]
 pub(crate) const OPEN_SHIFT: i32 = OPEN_BIT.leading_zeros() as i32;
 /// The left shift that brings [`CLOSE_BIT`] to bit 7.
+#[cfg(target_arch = "x86_64")]
 pub(crate) const CLOSE_SHIFT: i32 = CLOSE_BIT.leading_zeros() as i32;
 
 /// Masks of one 64-byte block; bit `j` describes byte `j`.
