@@ -20,52 +20,33 @@ const ODD_BITS: u64 = 0xAAAA_AAAA_AAAA_AAAA;
 /// A byte `b` is in a class when `LOW_NIBBLE[b & 15] & HIGH_NIBBLE[b >> 4]` has that class's bit;
 /// the tables are chosen so no other byte shares a bit in both (checked by a test).
 pub(crate) const LOW_NIBBLE: [u8; 16] = [
-    0b0000_1000, // 0: space
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0b0001_0000, // 9: \t
-    0b0001_0010, // A: \n, ':'
-    0b0010_0100, // B: '[' '{'
-    0b0000_0001, // C: ','
-    0b0101_0100, // D: \r, ']' '}'
-    0,
-    0,
+    0b000_1000, // 0: space
+    0, 0, 0, 0, 0, 0, 0, 0, 0b001_0000, // 9: \t
+    0b001_0010, // A: \n, ':'
+    0b010_0100, // B: '[' '{'
+    0b000_0001, // C: ','
+    0b101_0100, // D: \r, ']' '}'
+    0, 0,
 ];
 /// See [`LOW_NIBBLE`].
 pub(crate) const HIGH_NIBBLE: [u8; 16] = [
-    0b0001_0000, // 0x0_: \t \n \r
-    0,
-    0b0000_1001, // 0x2_: space, ','
-    0b0000_0010, // 0x3_: ':'
-    0,
-    0b0110_0100, // 0x5_: '[' ']'
-    0,
-    0b0110_0100, // 0x7_: '{' '}'
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
-    0,
+    0b001_0000, // 0x0_: \t \n \r
+    0, 0b000_1001, // 0x2_: space, ','
+    0b000_0010, // 0x3_: ':'
+    0, 0b110_0100, // 0x5_: '[' ']'
+    0, 0b110_0100, // 0x7_: '{' '}'
+    0, 0, 0, 0, 0, 0, 0, 0,
 ];
 /// The operator bits of the nibble lookup.
-pub(crate) const OP_BITS: u8 = 0b0000_0111;
+pub(crate) const OP_BITS: u8 = 0b000_0111;
 /// The whitespace bits of the nibble lookup.
-pub(crate) const WS_BITS: u8 = 0b0001_1000;
+pub(crate) const WS_BITS: u8 = 0b001_1000;
 /// The opening-bracket bit of the nibble lookup.
 #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))] // reason: read by the x86 kernels and the table test
-pub(crate) const OPEN_BIT: u8 = 0b0010_0000;
+pub(crate) const OPEN_BIT: u8 = 0b010_0000;
 /// The closing-bracket bit of the nibble lookup.
 #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))] // reason: read by the x86 kernels and the table test
-pub(crate) const CLOSE_BIT: u8 = 0b0100_0000;
+pub(crate) const CLOSE_BIT: u8 = 0b100_0000;
 /// The left shift that brings [`OPEN_BIT`] to bit 7, where a byte mask extraction reads it.
 #[cfg(target_arch = "x86_64")]
 pub(crate) const OPEN_SHIFT: i32 = OPEN_BIT.leading_zeros() as i32;
