@@ -679,6 +679,56 @@ fn stage1_errors_inside_sessions_match_the_slice_iterator_at_every_split() {
     }
 }
 
+/// The splitter checks the top-level punctuation itself and stops at the end of the input, but
+/// the section it is inside of then has not been parsed: an error earlier in that section is the
+/// first error of the input, and the stream must report it as the slice iterator does, wherever
+/// the chunks are cut.
+#[test]
+fn an_earlier_error_wins_over_the_splitters_own_and_over_the_end_of_input() {
+    let deep = "[".repeat(200);
+    let cases: &[&[u8]] = &[
+        // A stray byte before a member's value, which the splitter takes for a scalar.
+        b"{\"a\": #[]}",
+        b"{\"@odata.context\": \"x\", \"value\": #[], \"b\": 1}",
+        b"{\"@odata.context\": \"x\", \"value\": \x01[]}",
+        // The same after the session array (the trailer's members).
+        b"{\"value\": [{\"id\": \"a\"}], \"x\": #[]}",
+        b"{\"id\": \"c\", \"sessions\": [{\"id\": \"s\"}], \"version\": 1 x",
+        // A defect, then the end of the input: in a session, in a list page's call record, in a
+        // document without a session array.
+        b"{\"value\": [{\"id\": \"a\"}, {\"id\": \"b\", \"x\": 1 2",
+        b"{\"value\": [{\"id\": \"a\"}, {\"id\" \"b\"",
+        b"{\"@odata.context\": \"https://graph.microsoft.com/v1.0/$metadata#communications/callRecords\", \"value\": [{\"id\": \"c\", \"x\": 1 2",
+        b"[\x01, 1",
+        b"{\"a\": [1, }",
+        deep.as_bytes(),
+        // Only the end of the input: the splitter's error stands.
+        b"{\"value\": [{\"id\": \"a\"}, {\"id\": \"b\"",
+        b"[1, 2",
+    ];
+    for (n, doc) in cases.iter().enumerate() {
+        let want = callrecords::events(doc)
+            .find_map(Result::err)
+            .unwrap_or_else(|| panic!("case {n}: the slice iterator reports an error"));
+        let want = (want.kind(), want.offset(), want.line_column(doc));
+        for cut in 0..=doc.len() {
+            let got = first_stream_error(doc, &[cut])
+                .unwrap_or_else(|| panic!("case {n} cut {cut}: no error"));
+            assert_eq!(
+                (got.kind(), got.offset(), got.line_column(&[])),
+                want,
+                "case {n} cut {cut}: {got}"
+            );
+        }
+        let got = first_reader_error(doc, 1).expect("the reader reports an error");
+        assert_eq!(
+            (got.kind(), got.offset(), got.line_column(&[])),
+            want,
+            "case {n}, 1-byte reads: {got}"
+        );
+    }
+}
+
 /// The first error of `doc` read through a `Reader` with `read_size`.
 fn first_reader_error(doc: &[u8], read_size: usize) -> Option<Error> {
     let mut reader = Reader::with_options(doc, StreamOptions::new().read_size(read_size));

@@ -279,6 +279,20 @@ fn parse_into<'s>(
     }
 }
 
+/// The error parsing `bytes` (the beginning of a section the input broke off, starting at stream
+/// offset `base`) as `what` runs into first; the end of `bytes` gives an end-of-input error.
+pub(crate) fn first_error(
+    bytes: &[u8],
+    base: u64,
+    what: What<'_>,
+    bufs: &mut EventBufs,
+) -> Option<Error> {
+    let mut out = take_buf(bufs);
+    let r = parse_section(bytes, base, what, None, bufs, &mut out);
+    give_buf(bufs, out);
+    r.err()
+}
+
 /// Takes the reusable event buffer, typed for a section's lifetime.
 pub(crate) fn take_buf<'s>(bufs: &mut EventBufs) -> Vec<Event<'s>> {
     recycle(mem::take(&mut bufs.buf))

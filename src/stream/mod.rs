@@ -79,8 +79,10 @@
 //!
 //! # Errors
 //!
-//! Offsets, lines and columns are those of the whole stream. The end of the input inside the
-//! document is [`ErrorKind::Eof`](crate::ErrorKind::Eof) ([`Error::is_eof`]) at the offset where the input ended. An I/O
+//! Offsets, lines and columns are those of the whole stream, and the error is the first one in the
+//! input, as the slice iterator reports it: a defect inside a session that the input then breaks off
+//! is reported, not the end of the input. The end of the input inside the document, with no defect
+//! before it, is [`ErrorKind::Eof`](crate::ErrorKind::Eof) ([`Error::is_eof`]) at the offset where the input ended. An I/O
 //! error from the reader is [`ErrorKind::Io`](crate::ErrorKind::Io) with the [`std::io::Error`] as its source. After an
 //! error, the reader is finished: further calls return `Ok(None)`.
 
@@ -91,12 +93,12 @@ mod split;
 use std::io::{self, Read};
 
 use crate::arch::Indexed;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::event::{Event, Options};
 use crate::schema::{Root, Shape};
 use events::{EventBufs, What};
 use lines::Lines;
-use split::{Found, Part, Splitter, Step};
+use split::{Found, Part, Pending, Splitter, Step};
 
 /// The default bound on one session: 64 MiB.
 pub const DEFAULT_MAX_SESSION_BYTES: usize = 64 << 20;
@@ -406,13 +408,6 @@ impl<'s> Section<'s> {
             home: self.bufs,
         }
     }
-
-    /// Moves an error found in [`Section::bytes`] (its offset counted from the section's first
-    /// byte) to the stream: offset, line and column of the whole stream.
-    #[allow(dead_code)] // reason: used by `Section::events` once the schema entry lands
-    pub(crate) fn locate(&self, err: Error) -> Error {
-        self.pos.locate(err.shifted(self.offset))
-    }
 }
 
 /// The events of one [`Section`]: an iterator of `Result<Event<'s>, Error>`, where the events
@@ -601,8 +596,63 @@ impl Core {
             }
             Err(e) => {
                 self.failed = true;
+                let e = self.first_defect(e);
                 Err(self.position().locate(e))
             }
+        }
+    }
+
+    /// The error to report when the splitter fails at `e`: a syntax error in what it checks itself
+    /// (the top-level punctuation), or the end of the input. The section it was inside of has not
+    /// been parsed, so the tokenizer has not seen its bytes; an error it finds in them comes first
+    /// in the input and is the one the slice iterator reports, so it wins.
+    #[cold]
+    fn first_defect(&mut self, e: Error) -> Error {
+        if e.kind() == ErrorKind::SessionTooLarge {
+            return e;
+        }
+        let Some((pending, start)) = self.split.failed_in() else {
+            return e;
+        };
+        let end = e.offset().min(self.base + self.filled as u64);
+        let (Some(from), Some(to)) = (start.checked_sub(self.base), end.checked_sub(self.base))
+        else {
+            return e;
+        };
+        let (from, to) = (from as usize, to as usize);
+        let Some(bytes) = self.buf.get(from..to).filter(|b| !b.is_empty()) else {
+            return e;
+        };
+        let root = match self.shape {
+            Shape::CallRecord => Root::Sessions,
+            _ => Root::Value,
+        };
+        let (bytes, what): (&[u8], What<'_>) = match pending {
+            Pending::Session(index) if self.shape == Shape::CallRecordsPage => {
+                (bytes, What::Record { index })
+            }
+            Pending::Session(index) => (bytes, What::Session { root, index }),
+            Pending::Whole | Pending::Members { trailer: false, .. } => (bytes, What::Document),
+            Pending::Members {
+                trailer: true,
+                comma,
+            } => {
+                // As the trailer section is made: `]` becomes `{` and the `,` after it a space.
+                self.synth.clear();
+                self.synth.extend_from_slice(bytes);
+                if let Some(first) = self.synth.first_mut() {
+                    *first = b'{';
+                }
+                let at = comma.and_then(|c| c.checked_sub(start));
+                if let Some(c) = at.and_then(|c| self.synth.get_mut(c as usize)) {
+                    *c = b' ';
+                }
+                (&self.synth[..], What::Document)
+            }
+        };
+        match events::first_error(bytes, start, what, &mut self.bufs) {
+            Some(earlier) if !earlier.is_eof() && earlier.offset() < e.offset() => earlier,
+            _ => e,
         }
     }
 

@@ -53,6 +53,24 @@ pub(crate) struct Found {
     pub(crate) end: u64,
 }
 
+/// The section a failed [`Splitter::advance`] was inside of and had not delivered: the tokenizer
+/// has not seen its bytes yet, so an earlier error in them is the stream's first error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pending {
+    /// Session `index`, from its first byte.
+    Session(usize),
+    /// A document without a session array (or not an object), from its first byte.
+    Whole,
+    /// Top-level members, from the `{` (before the session array) or from the `]` (after it, with
+    /// the `,` that followed the `]`, as in [`Part::Trailer`]).
+    Members {
+        /// Whether these are the members after the session array.
+        trailer: bool,
+        /// Stream offset of the `,` that followed the array.
+        comma: Option<u64>,
+    },
+}
+
 /// The outcome of one [`Splitter::advance`] call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Step {
@@ -137,6 +155,8 @@ pub(crate) struct Splitter {
     shape: Option<Shape>,
     /// Index of the next session.
     index: usize,
+    /// Set when `advance` fails: the undelivered section it was in and that section's first byte.
+    failed_in: Option<(Pending, u64)>,
 }
 
 impl Splitter {
@@ -158,6 +178,7 @@ impl Splitter {
             trailer_comma: None,
             shape: None,
             index: 0,
+            failed_in: None,
         }
     }
 
@@ -196,9 +217,42 @@ impl Splitter {
     pub(crate) fn advance(&mut self, window: &[u8], base: u64, eof: bool) -> Result<Step, Error> {
         let r = self.run(window, base, eof);
         if r.is_err() {
+            self.failed_in = self.pending();
             self.state = State::Failed;
         }
         r
+    }
+
+    /// After `advance` failed: the section it was inside of, not delivered, and its first byte.
+    /// The window still holds that section's bytes (they are at or after [`Splitter::keep_from`]).
+    pub(crate) fn failed_in(&self) -> Option<(Pending, u64)> {
+        self.failed_in
+    }
+
+    /// The undelivered section the scan is inside of, if its bytes are not all checked by the
+    /// splitter itself (the session array's punctuation is).
+    fn pending(&self) -> Option<(Pending, u64)> {
+        match self.state {
+            State::WholeValue => Some((Pending::Whole, self.value_start)),
+            State::Element => Some((Pending::Session(self.index), self.value_start)),
+            State::BeforeKey { .. }
+            | State::Key
+            | State::AfterKey
+            | State::BeforeValue
+            | State::MemberValue
+            | State::AfterMember => {
+                let members = Pending::Members {
+                    trailer: self.after_array(),
+                    comma: self.trailer_comma,
+                };
+                Some((members, self.region_start))
+            }
+            State::Start
+            | State::BeforeElement { .. }
+            | State::AfterElement
+            | State::Done
+            | State::Failed => None,
+        }
     }
 
     fn run(&mut self, window: &[u8], base: u64, eof: bool) -> Result<Step, Error> {
@@ -614,6 +668,12 @@ impl Splitter {
                     self.index
                 )
             }
+            // A top-level object is scanned member by member, so a container here is an array.
+            State::WholeValue => match self.scan {
+                ValueScan::Container(_) => "the input ended inside the top-level array".into(),
+                ValueScan::Str(_) => "the input ended inside the top-level string".into(),
+                _ => "the input ended inside the top-level value".into(),
+            },
             _ => "the input ended inside the top-level object".into(),
         }
     }
