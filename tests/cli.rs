@@ -266,6 +266,47 @@ fn validate_missing_file_with_valid_ones_exits_2() {
 }
 
 #[test]
+fn validate_fail_fast_stops_at_a_missing_file() {
+    let dir = scratch("fail_fast_missing");
+    let file = dir.join("ok.json");
+    fs::write(&file, "{}").unwrap();
+    let missing = dir.join("gone.json");
+    let args = [
+        "validate",
+        missing.to_str().unwrap(),
+        file.to_str().unwrap(),
+    ];
+    // Without --fail-fast the other file still runs; with it, nothing does.
+    let out = run(&args);
+    assert_eq!(code(&out), 2);
+    assert!(text(&out.stdout).contains("ok "), "{}", text(&out.stdout));
+    let out = run(&[&["validate", "--fail-fast"][..], &args[1..]].concat());
+    assert_eq!(code(&out), 2);
+    assert_eq!(text(&out.stdout), "");
+    assert!(
+        text(&out.stderr).contains("gone.json"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// A link to a file that is gone, met while walking a folder, is reported under its own path (as
+/// the same path given by name is), and the rest of the folder still runs.
+#[cfg(unix)]
+#[test]
+fn validate_folder_reports_a_dangling_link_and_goes_on() {
+    let dir = scratch("dangling_link");
+    fs::write(dir.join("a.json"), "{}").unwrap();
+    std::os::unix::fs::symlink(dir.join("gone"), dir.join("b.json")).unwrap();
+    fs::write(dir.join("c.json"), "[]").unwrap();
+    let out = run(&["validate", dir.to_str().unwrap()]);
+    assert_eq!(code(&out), 2, "{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(text(&out.stdout).matches("ok ").count(), 2);
+    let err = text(&out.stderr);
+    assert!(err.contains("b.json: No such file"), "{err}");
+}
+
+#[test]
 fn validate_stdin_plain_and_gzip() {
     let out = run_with_stdin(&["validate", "-"], b"{\"x\": [true, false]}");
     assert_eq!(code(&out), 0, "{}{}", text(&out.stdout), text(&out.stderr));

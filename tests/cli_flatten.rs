@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // reason: test code
 
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -311,6 +312,27 @@ fn truncated_file_is_exit_1_and_other_files_still_run() {
     let o = run(&["flatten", "--fail-fast", &s(&dir)]);
     assert_eq!(o.status.code(), Some(1));
     assert!(o.stdout.is_empty(), "fail-fast stops before the good file");
+}
+
+#[test]
+fn output_that_is_an_input_is_refused_and_the_input_kept() {
+    let dir = scratch("output_is_input");
+    let input = dir.join("page.json");
+    let doc = fs::read(root().join("corpus/docs/v1.0_callrecords-callrecord-get_example2.json"))
+        .expect("corpus file");
+    fs::write(&input, &doc).unwrap();
+    // By the same name, and through a link.
+    let link = dir.join("link.json");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&input, &link).unwrap();
+    #[cfg(not(unix))]
+    let link = input.clone();
+    for out_path in [&input, &link] {
+        let o = run(&["flatten", "-o", &s(out_path), &s(&input)]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains("also an input"), "{}", stderr(&o));
+        assert_eq!(fs::read(&input).unwrap(), doc, "the input is untouched");
+    }
 }
 
 #[test]

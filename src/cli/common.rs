@@ -135,12 +135,14 @@ pub(crate) fn discover(args: &InputArgs) -> (Vec<Input>, u8) {
     for e in &errors {
         eprintln!("{}: {}", e.path, e.message);
     }
-    let code = if errors.is_empty() {
-        EXIT_OK
-    } else {
-        EXIT_USAGE_OR_IO
-    };
-    (inputs, code)
+    if errors.is_empty() {
+        return (inputs, EXIT_OK);
+    }
+    if args.fail_fast {
+        // A path that cannot be read is a bad input like any other: stop before the rest.
+        return (Vec::new(), EXIT_USAGE_OR_IO);
+    }
+    (inputs, EXIT_USAGE_OR_IO)
 }
 
 /// Converts an exit code into the process's.

@@ -52,8 +52,9 @@ fn is_json_name(name: &str) -> bool {
 /// Expands the arguments into inputs, in order: a file stays as given, a folder becomes its
 /// `*.json` and `*.json.gz` files (recursively, sorted by path), and `-` is stdin.
 ///
-/// A missing path, an unreadable folder, or a folder with no JSON file is a [`DiscoveryError`];
-/// the other arguments are still expanded.
+/// A missing path, an unreadable folder (or subfolder), a linked `*.json` whose target is gone,
+/// or a folder with no JSON file is a [`DiscoveryError`] naming that path; everything else is
+/// still expanded.
 pub(crate) fn discover(args: &[PathBuf]) -> (Vec<Input>, Vec<DiscoveryError>) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
@@ -70,14 +71,9 @@ pub(crate) fn discover(args: &[PathBuf]) -> (Vec<Input>, Vec<DiscoveryError>) {
             }),
             Ok(m) if m.is_dir() => {
                 let mut found = Vec::new();
-                if let Err(e) = walk_dir(arg, &mut found) {
-                    errors.push(DiscoveryError {
-                        path: shown,
-                        message: io_message(&e),
-                    });
-                    continue;
-                }
-                if found.is_empty() {
+                let before = errors.len();
+                walk_dir(arg, &mut found, &mut errors);
+                if found.is_empty() && errors.len() == before {
                     errors.push(DiscoveryError {
                         path: shown,
                         message: "folder holds no *.json or *.json.gz file".to_string(),
@@ -92,21 +88,51 @@ pub(crate) fn discover(args: &[PathBuf]) -> (Vec<Input>, Vec<DiscoveryError>) {
     (inputs, errors)
 }
 
-fn walk_dir(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
+/// Adds the `*.json` and `*.json.gz` files under `dir` to `out`. A folder or entry that cannot be
+/// read is an error naming it, and the walk goes on with the rest.
+fn walk_dir(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<DiscoveryError>) {
+    fn fail(errors: &mut Vec<DiscoveryError>, path: &Path, e: &io::Error) {
+        errors.push(DiscoveryError {
+            path: path.display().to_string(),
+            message: io_message(e),
+        });
+    }
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => return fail(errors, dir, &e),
+    };
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                fail(errors, dir, &e);
+                continue;
+            }
+        };
         let path = entry.path();
-        // Linked files are followed; linked folders are not (no cycles).
-        let ty = entry.file_type()?;
+        let ty = match entry.file_type() {
+            Ok(ty) => ty,
+            Err(e) => {
+                fail(errors, &path, &e);
+                continue;
+            }
+        };
         if ty.is_dir() {
-            walk_dir(&path, out)?;
-        } else if is_json_name(&entry.file_name().to_string_lossy())
-            && (!ty.is_symlink() || path.is_file())
-        {
-            out.push(path);
+            walk_dir(&path, out, errors);
+        } else if is_json_name(&entry.file_name().to_string_lossy()) {
+            // Linked files are followed; linked folders are not (no cycles). A link whose target
+            // is gone is reported, as the same path given by name would be.
+            if !ty.is_symlink() {
+                out.push(path);
+            } else {
+                match fs::metadata(&path) {
+                    Ok(m) if m.is_dir() => {}
+                    Ok(_) => out.push(path),
+                    Err(e) => fail(errors, &path, &e),
+                }
+            }
         }
     }
-    Ok(())
 }
 
 /// An I/O error's message without the "(os error N)" noise.

@@ -2,11 +2,12 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use super::columns::COLUMNS;
 use super::common::{discover, exit, process, total_size, InputArgs, EXIT_USAGE_OR_IO};
+use super::files::Input;
 use super::row::{CsvRowWriter, NdjsonWriter};
 use super::run::{self, run_ordered, Progress};
 use super::walk::{Sink, StreamRow, WalkOptions};
@@ -88,6 +89,18 @@ impl Sink for RowSink<'_> {
     }
 }
 
+/// The input that is the same file as `output`, if one is: creating the output would truncate it
+/// before it is read.
+fn input_at<'i>(inputs: &'i [Input], output: &Path) -> Option<&'i Path> {
+    let out = same_file::Handle::from_path(output).ok()?;
+    inputs.iter().find_map(|input| match input {
+        Input::File(p) => same_file::Handle::from_path(p)
+            .is_ok_and(|h| h == out)
+            .then_some(p.as_path()),
+        Input::Stdin => None,
+    })
+}
+
 /// Runs `flatten`.
 pub(crate) fn run(args: &FlattenArgs) -> ExitCode {
     if args.columns {
@@ -101,6 +114,17 @@ pub(crate) fn run(args: &FlattenArgs) -> ExitCode {
     }
     let (inputs, mut code) = discover(&args.input);
     if inputs.is_empty() {
+        return exit(EXIT_USAGE_OR_IO);
+    }
+    if let Some(clash) = args
+        .output
+        .as_deref()
+        .and_then(|out| input_at(&inputs, out))
+    {
+        eprintln!(
+            "{}: the output is also an input; refusing to overwrite it",
+            clash.display()
+        );
         return exit(EXIT_USAGE_OR_IO);
     }
     let sink: Box<dyn Write> = match &args.output {
