@@ -227,6 +227,28 @@ fn validate_invalid_file_exits_1_with_position() {
     assert!(report.lines().any(|l| l.trim() == "^"), "{report}");
 }
 
+/// An error the splitter finds (here a stray byte before the session array) shows the offending
+/// line and a caret whatever the input is: a file, a gzip file, or stdin, plain or gzip.
+#[test]
+fn validate_snippet_for_files_gzip_and_stdin() {
+    let doc = b"{\n  \"@odata.context\": \"x\",\n  \"value\": #[]\n}\n";
+    let want = "3:12: expected a JSON value, found `#`\n  \"value\": #[]\n           ^\n";
+    let dir = scratch("snippets");
+    fs::write(dir.join("a.json"), doc).unwrap();
+    fs::write(dir.join("a.json.gz"), gz(doc)).unwrap();
+    for name in ["a.json", "a.json.gz"] {
+        let path = dir.join(name);
+        let out = run(&["validate", "-q", path.to_str().unwrap()]);
+        assert_eq!(code(&out), 1);
+        assert_eq!(text(&out.stdout), format!("{}:{want}", path.display()));
+    }
+    for input in [doc.to_vec(), gz(doc)] {
+        let out = run_with_stdin(&["validate", "-q", "-"], &input);
+        assert_eq!(code(&out), 1);
+        assert_eq!(text(&out.stdout), format!("-:{want}"));
+    }
+}
+
 #[test]
 fn validate_folder_walks_json_and_gz() {
     let dir = scratch("folder");

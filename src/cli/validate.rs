@@ -6,8 +6,7 @@
 //! validates the full JSON grammar of every byte, skipped subtrees included.
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, Write};
 use std::process::ExitCode;
 use std::sync::atomic::AtomicU64;
 use std::time::Instant;
@@ -181,8 +180,12 @@ fn check(input: &Input, options: Options, counter: &AtomicU64) -> Checked {
         let mut section = match reader.next_section() {
             Ok(Some(section)) => section,
             Ok(None) => break Verdict::Valid { shape, undeclared },
-            // The splitter's errors come without the window: the snippet is read back from a file.
-            Err(e) => break invalid_or_io(&e, || snippet_from_file(input, &e)),
+            // The splitter's errors come without a section: the snippet is taken from the
+            // reader's window, which holds the bytes around the error.
+            Err(e) => {
+                let (window, start) = reader.window();
+                break invalid_or_io(&e, || Some(e.snippet_in(window, start)));
+            }
         };
         let mut failed = None;
         for event in section.events() {
@@ -275,23 +278,4 @@ fn first_syntax_error(bytes: &[u8]) -> Option<Error> {
             Err(e) => return Some(e),
         }
     }
-}
-
-/// The snippet of an error found by the splitter, read back from a plain file around the error's
-/// offset (stdin and gzip files cannot be read back cheaply, so they go without).
-fn snippet_from_file(input: &Input, e: &Error) -> Option<String> {
-    const AROUND: u64 = 256;
-    let Input::File(path) = input else {
-        return None;
-    };
-    let mut file = File::open(path).ok()?;
-    let mut magic = [0u8; 2];
-    if file.read_exact(&mut magic).is_ok() && magic == [0x1f, 0x8b] {
-        return None;
-    }
-    let start = e.offset().saturating_sub(AROUND);
-    file.seek(SeekFrom::Start(start)).ok()?;
-    let mut window = Vec::with_capacity(2 * AROUND as usize);
-    file.take(2 * AROUND).read_to_end(&mut window).ok()?;
-    Some(e.snippet_in(&window, start))
 }

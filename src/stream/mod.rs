@@ -517,6 +517,10 @@ impl Core {
         }
     }
 
+    fn window(&self) -> (&[u8], u64) {
+        (&self.buf[..self.filled], self.base)
+    }
+
     fn position(&self) -> Position<'_> {
         Position {
             window: &self.buf[..self.filled],
@@ -872,6 +876,27 @@ impl<R: Read> Reader<R> {
         self.core.base + self.core.filled as u64
     }
 
+    /// The bytes the reader holds now and the stream offset of the first. After an error from
+    /// [`Reader::next_section`] they include the error's position, so they can show it
+    /// ([`Error::snippet_in`]) when the input cannot be read again (stdin, a decompressor).
+    ///
+    /// ```
+    /// let mut reader = callrecords::Reader::new(&b"{\"value\": [{\"id\": 1}],\n  \"x\" 2}"[..]);
+    /// let err = loop {
+    ///     match reader.next_section() {
+    ///         Ok(Some(_)) => {}
+    ///         Ok(None) => unreachable!("the document is invalid"),
+    ///         Err(e) => break e,
+    ///     }
+    /// };
+    /// let (window, start) = reader.window();
+    /// assert_eq!(err.snippet_in(window, start), "  \"x\" 2}\n      ^");
+    /// # Ok::<(), callrecords::Error>(())
+    /// ```
+    pub fn window(&self) -> (&[u8], u64) {
+        self.core.window()
+    }
+
     /// The bytes the window can hold now (its allocation), for monitoring memory.
     ///
     /// ```
@@ -1044,6 +1069,21 @@ impl Feeder {
     /// ```
     pub fn buffered(&self) -> usize {
         self.core.filled
+    }
+
+    /// The bytes held now and the stream offset of the first: after an error, the bytes around
+    /// its position, for [`Error::snippet_in`] (see [`Reader::window`]).
+    ///
+    /// ```
+    /// let mut feeder = callrecords::Feeder::new();
+    /// feeder.feed(b"[1, 2");
+    /// feeder.finish();
+    /// let err = feeder.next_section().unwrap_err();
+    /// let (window, start) = feeder.window();
+    /// assert_eq!(err.snippet_in(window, start), "[1, 2\n     ^");
+    /// ```
+    pub fn window(&self) -> (&[u8], u64) {
+        self.core.window()
     }
 
     /// The stream offset up to which input has been fed.
