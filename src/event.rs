@@ -5,8 +5,8 @@ use core::mem;
 use crate::error::{Error, ErrorKind};
 use crate::schema::{
     parse_call_record_element, parse_session, top_begin, top_decide, top_keys, Acc, Annotation,
-    CallRecord, Cx, FieldPath, Media, MediaStream, PageInfo, Path, Root, Segment, Session, Shape,
-    Top, TopStop, Undeclared,
+    CallRecord, Cx, FieldErrors, FieldPath, Media, MediaStream, PageInfo, Path, Root, Segment,
+    Session, Shape, Top, TopStop, Undeclared,
 };
 use crate::tokenizer::{Scratch, Tokenizer, DEFAULT_DEPTH_LIMIT};
 
@@ -50,6 +50,30 @@ pub enum Event<'a> {
     Annotation(Annotation<'a>),
     /// An undeclared key (only with [`Options::report_undeclared`]).
     Undeclared(Undeclared<'a>),
+}
+
+impl<'a> Event<'a> {
+    /// The value errors kept on the event's record (lenient mode): `Some` for the callRecord
+    /// header, sessions, segments, media and streams, `None` for the other events.
+    ///
+    /// ```
+    /// let doc = br#"{"value": [{"id": "s1", "segments": [{"startDateTime": "yesterday"}]}]}"#;
+    /// let bad: u32 = callrecords::events(doc)
+    ///     .filter_map(Result::ok)
+    ///     .filter_map(|e| e.field_errors().map(|f| f.total()))
+    ///     .sum();
+    /// assert_eq!(bad, 1);
+    /// ```
+    pub fn field_errors(&self) -> Option<&FieldErrors<'a>> {
+        match self {
+            Event::CallRecord(r) => Some(&r.errors),
+            Event::Session(r) => Some(&r.errors),
+            Event::Segment(r) => Some(&r.errors),
+            Event::Media(r) => Some(&r.errors),
+            Event::Stream(r) => Some(&r.errors),
+            Event::Page(_) | Event::Annotation(_) | Event::Undeclared(_) => None,
+        }
+    }
 }
 
 /// Parsing options. Build with [`Options::default`] and the builder methods.

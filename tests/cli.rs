@@ -249,6 +249,36 @@ fn validate_snippet_for_files_gzip_and_stdin() {
     }
 }
 
+/// Without --strict a value error passes, noted on stderr with the first error; --strict fails on
+/// it; --quiet keeps only the problems.
+#[test]
+fn validate_notes_value_errors_and_quiet_keeps_only_problems() {
+    let dir = scratch("value_errors");
+    let file = dir.join("a.json");
+    let doc = r#"{"value": [{"id": "s", "segments": [{"media": [{"streams": [
+        {"averageJitter": "PT1,5S"}, {"averageJitter": "P1M"}]}]}]}]}"#;
+    fs::write(&file, doc).unwrap();
+    let path = file.to_str().unwrap();
+    let out = run(&["validate", path]);
+    assert_eq!(code(&out), 0);
+    assert_eq!(text(&out.stdout), format!("ok {path}\n"));
+    let note = text(&out.stderr);
+    assert!(
+        note.contains("note: 2 value error(s)")
+            && note.contains(
+                "CommaDecimal \"PT1,5S\" at /value/0/segments/0/media/0/streams/0/averageJitter"
+            ),
+        "{note}"
+    );
+    let out = run(&["validate", "--strict", path]);
+    assert_eq!(code(&out), 1);
+    let out = run(&["validate", "-q", path]);
+    assert_eq!(
+        (code(&out), text(&out.stdout), text(&out.stderr)),
+        (0, String::new(), String::new())
+    );
+}
+
 #[test]
 fn validate_folder_walks_json_and_gz() {
     let dir = scratch("folder");

@@ -30,7 +30,8 @@ pub(crate) struct InputArgs {
     /// Files parsed in parallel (default: all cores). Output keeps the input order.
     #[arg(short = 'j', long, value_name = "N")]
     pub(crate) jobs: Option<usize>,
-    /// No progress bar and no notes on stderr (errors are still reported).
+    /// No progress bar and no notes on stderr; `validate` also leaves out its `ok` lines. Errors
+    /// are still reported.
     #[arg(short, long)]
     pub(crate) quiet: bool,
     /// Stop at the first bad file instead of carrying on with the others.

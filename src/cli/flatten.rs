@@ -194,7 +194,7 @@ pub(crate) fn run(args: &FlattenArgs) -> ExitCode {
             code = code.max(EXIT_USAGE_OR_IO);
         }
     }
-    if next_links > 0 {
+    if next_links > 0 && !quiet {
         eprintln!(
             "callrecords: {next_links} nextLink(s) not followed (a page is one file; this tool does not call Graph)"
         );

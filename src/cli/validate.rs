@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
+use callrecords::schema::FieldErrors;
 use callrecords::tokenizer::Tokenizer;
 use callrecords::{Error, ErrorKind, Event, Options, Reader, Shape, StreamOptions};
 
@@ -23,14 +24,14 @@ use super::walk::generalise;
 
 /// Examples shown after `callrecords validate --help`.
 pub(crate) const EXAMPLES: &str = "\
-Prints `ok PATH` for each valid file, or `PATH:LINE:COLUMN: message` and the offending line with a
-caret for each invalid one. Folders are walked for *.json and *.json.gz; `-` reads stdin. Inputs
+Prints `ok PATH` for each valid file (not with --quiet), or `PATH:LINE:COLUMN: message` and the
+offending line with a caret for each invalid one. Folders are walked for *.json and *.json.gz; `-` reads stdin. Inputs
 are streamed (memory follows the largest session, not the file) and checked in parallel; the
 report keeps the input order. The bytes validated and the throughput go to stderr.
 
 With --strict, value errors (a bad duration, an out-of-range integer, the wrong JSON type for a
 known field) and valid JSON that is not a callRecords shape fail too; without it, such a document
-passes and is noted on stderr. --report-unknown lists undeclared keys by path under each file.
+passes and is noted on stderr (the number of value errors and the first one). --report-unknown lists undeclared keys by path under each file.
 
 Examples:
   callrecords validate corpus/
@@ -55,12 +56,32 @@ pub(crate) struct Args {
     report_unknown: bool,
 }
 
+/// The value errors of a valid document (lenient mode): how many, and the first one described.
+#[derive(Default)]
+struct ValueErrors {
+    total: u64,
+    first: Option<String>,
+}
+
+impl ValueErrors {
+    fn add(&mut self, errors: &FieldErrors<'_>) {
+        self.total += u64::from(errors.total());
+        if self.first.is_none() {
+            self.first = errors.iter().next().map(|e| {
+                let raw = String::from_utf8_lossy(e.raw);
+                format!("{} {raw:?} at {e} (byte {})", e.error.kind(), e.offset)
+            });
+        }
+    }
+}
+
 /// The outcome of checking one input.
 enum Verdict {
-    /// Valid; the document's shape and its undeclared keys by generalised path.
+    /// Valid; the document's shape, its undeclared keys by generalised path, and its value errors.
     Valid {
         shape: Shape,
         undeclared: BTreeMap<String, u64>,
+        value_errors: ValueErrors,
     },
     /// Invalid input: `LINE:COLUMN: message`, then the snippet when the bytes were at hand.
     Invalid(String),
@@ -103,9 +124,19 @@ pub(crate) fn run(args: &Args) -> ExitCode {
             files += 1;
             bytes += checked.bytes;
             let written = match checked.verdict {
-                Verdict::Valid { shape, undeclared } => {
+                Verdict::Valid {
+                    shape,
+                    undeclared,
+                    value_errors,
+                } => {
                     if shape == Shape::Other && !quiet {
                         eprintln!("{name}: note: valid JSON, but not a callRecords sessions page or callRecord document");
+                    }
+                    if let (Some(first), false) = (&value_errors.first, quiet) {
+                        eprintln!(
+                            "{name}: note: {} value error(s), kept on their records (--strict fails on them); the first: {first}",
+                            value_errors.total
+                        );
                     }
                     let ok = if quiet {
                         Ok(())
@@ -176,10 +207,17 @@ fn check(input: &Input, options: Options, counter: &AtomicU64) -> Checked {
     let mut reader = Reader::with_options(source, StreamOptions::new().events(options));
     let mut shape = Shape::Other;
     let mut undeclared = BTreeMap::new();
+    let mut value_errors = ValueErrors::default();
     let verdict = loop {
         let mut section = match reader.next_section() {
             Ok(Some(section)) => section,
-            Ok(None) => break Verdict::Valid { shape, undeclared },
+            Ok(None) => {
+                break Verdict::Valid {
+                    shape,
+                    undeclared,
+                    value_errors,
+                }
+            }
             // The splitter's errors come without a section: the snippet is taken from the
             // reader's window, which holds the bytes around the error.
             Err(e) => {
@@ -194,7 +232,11 @@ fn check(input: &Input, options: Options, counter: &AtomicU64) -> Checked {
                 Ok(Event::Undeclared(u)) => {
                     *undeclared.entry(generalise(&u.to_string())).or_insert(0) += 1;
                 }
-                Ok(_) => {}
+                Ok(other) => {
+                    if let Some(errors) = other.field_errors() {
+                        value_errors.add(errors);
+                    }
+                }
                 Err(e) => {
                     failed = Some(e);
                     break;
