@@ -373,6 +373,7 @@ fn table_report(t: &Totals, elapsed: f64) -> String {
         let _ = writeln!(s, "  (none)");
     }
     for ((label, dir), n) in &t.by_label_direction {
+        let (label, dir) = (printable(label), printable(dir));
         let _ = writeln!(s, "  {label:<28} {dir:<16} {n:>10}");
     }
     let _ = writeln!(s);
@@ -429,16 +430,47 @@ fn table_report(t: &Totals, elapsed: f64) -> String {
     ] {
         let _ = writeln!(s, "{title}: {}", map.values().sum::<u64>());
         for (path, n) in map {
-            let _ = writeln!(s, "  {path}  {n}");
+            let _ = writeln!(s, "  {}  {n}", printable(path));
         }
     }
     let _ = writeln!(s, "nextLinks not followed: {}", t.next_links);
     s
 }
 
+/// Text from the input as the terminal report shows it: control characters, line and paragraph
+/// separators and bidirectional overrides escaped (`\n`, `\u{1b}`), so that a label cannot break
+/// the table or drive the terminal.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| {
+            if unsafe_char(c) {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printable_escapes_what_would_drive_the_terminal() {
+        assert_eq!(printable("main-audio"), "main-audio");
+        assert_eq!(printable("évé"), "évé");
+        assert_eq!(printable("a\nb\u{1b}[31m"), "a\\nb\\u{1b}[31m");
+        assert_eq!(printable("x\u{202e}y\u{2028}"), "x\\u{202e}y\\u{2028}");
+    }
 
     #[test]
     fn nearest_rank() {
