@@ -335,6 +335,38 @@ fn output_that_is_an_input_is_refused_and_the_input_kept() {
     }
 }
 
+/// Values a JSON number or an RFC 3339 UTC time cannot hold keep their own text: OData's `"INF"`
+/// for a float, the original offset for an instant in UTC year 10000.
+#[test]
+fn infinite_floats_and_year_10000_keep_their_text() {
+    let dir = scratch("special_values");
+    let file = dir.join("page.json");
+    fs::write(
+        &file,
+        r#"{"value": [{"id": "s", "segments": [{"id": "g",
+            "startDateTime": "9999-12-31T23:59:59-01:00", "endDateTime": "9999-12-31T22:59:59-01:00",
+            "media": [{"streams": [{"averagePacketLossRate": "INF"}, {"averagePacketLossRate": "-INF"}]}]}]}]}"#,
+    )
+    .unwrap();
+    let o = run(&["flatten", &s(&file)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rows = rows(&stdout(&o));
+    assert_eq!(rows[0]["segmentStart"], "9999-12-31T23:59:59-01:00");
+    assert_eq!(rows[0]["segmentEnd"], "9999-12-31T23:59:59Z");
+    assert_eq!(rows[0]["averagePacketLossRate"], "INF");
+    assert_eq!(rows[1]["averagePacketLossRate"], "-INF");
+    let o = run(&["flatten", "--format", "csv", &s(&file)]);
+    let text = stdout(&o);
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = header
+        .iter()
+        .position(|&c| c == "averagePacketLossRate")
+        .unwrap();
+    let cells: Vec<&str> = lines.map(|l| l.split(',').nth(at).unwrap()).collect();
+    assert_eq!(cells, ["INF", "-INF"]);
+}
+
 #[test]
 fn gzip_and_stdin() {
     use std::io::Write;

@@ -1,6 +1,7 @@
 //! One flattened row (a media stream with its parents' fields) and its NDJSON and CSV writers.
 
 use std::borrow::Cow;
+use std::fmt;
 use std::io::{self, Write};
 
 use callrecords::Timestamp;
@@ -104,8 +105,39 @@ fn write_float<W: Write + ?Sized>(out: &mut W, v: f64) -> io::Result<()> {
     if v.is_finite() {
         serde_json::to_writer(out, &v).map_err(io::Error::from)
     } else {
-        out.write_all(b"null")
+        write!(out, "\"{}\"", non_finite(v))
     }
+}
+
+/// The text of a value JSON numbers cannot hold, as OData writes it (`"INF"`, `"-INF"`,
+/// `"NaN"`): Graph sends Edm.Single values in that form, and a row keeps what it was given.
+pub(crate) fn non_finite(v: f64) -> &'static str {
+    if v.is_nan() {
+        "NaN"
+    } else if v > 0.0 {
+        "INF"
+    } else {
+        "-INF"
+    }
+}
+
+/// A timestamp as RFC 3339: in UTC with `Z`, except the few instants whose UTC date is in year
+/// 10000 (`9999-12-31T23:59:59-01:00`), which RFC 3339 cannot write in UTC: they keep their own
+/// offset, which names the same instant.
+fn rfc3339(t: &Timestamp) -> impl fmt::Display + '_ {
+    /// 10000-01-01T00:00:00Z in Unix seconds.
+    const YEAR_10000: i64 = 253_402_300_800;
+    struct Show<'t>(&'t Timestamp);
+    impl fmt::Display for Show<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            if self.0.unix_seconds() < YEAR_10000 {
+                self.0.display_utc().fmt(f)
+            } else {
+                self.0.fmt(f)
+            }
+        }
+    }
+    Show(t)
 }
 
 /// Writes rows as NDJSON: one object per line with every column, in column order.
@@ -146,7 +178,7 @@ impl NdjsonWriter {
                 Cell::Int(v) => write!(out, "{v}")?,
                 Cell::Float(v) => write_float(out, *v)?,
                 Cell::Bool(v) => out.write_all(if *v { b"true" } else { b"false" })?,
-                Cell::Time(t) => write!(out, "\"{}\"", t.display_utc())?,
+                Cell::Time(t) => write!(out, "\"{}\"", rfc3339(t))?,
                 Cell::Nanos(v) => write!(out, "{v}")?,
                 Cell::List(items) => {
                     out.write_all(b"[")?;
@@ -198,9 +230,9 @@ impl<W: Write> CsvRowWriter<W> {
                 Cell::Str(s) => f.extend_from_slice(s.as_bytes()),
                 Cell::Int(v) => write!(f, "{v}")?,
                 Cell::Float(v) if v.is_finite() => write_float(f, *v)?,
-                Cell::Float(_) => {}
+                Cell::Float(v) => f.extend_from_slice(non_finite(*v).as_bytes()),
                 Cell::Bool(v) => f.extend_from_slice(if *v { b"true" } else { b"false" }),
-                Cell::Time(t) => write!(f, "{}", t.display_utc())?,
+                Cell::Time(t) => write!(f, "{}", rfc3339(t))?,
                 Cell::Nanos(v) => write!(f, "{v}")?,
                 Cell::List(items) => {
                     for (i, item) in items.iter().enumerate() {

@@ -277,11 +277,16 @@ fn json_report(t: &Totals, elapsed: f64) -> String {
             "p99": ms(percentile(v, 99)),
         })
     };
+    // JSON numbers cannot hold an infinite rate: it is written as the input wrote it, `"INF"`.
+    let rate = |v: Option<f64>| match v {
+        Some(x) if !x.is_finite() => json!(super::row::non_finite(x)),
+        other => json!(other),
+    };
     let loss = json!({
         "count": t.packet_loss.len(),
-        "p50": percentile(&t.packet_loss, 50),
-        "p90": percentile(&t.packet_loss, 90),
-        "p99": percentile(&t.packet_loss, 99),
+        "p50": rate(percentile(&t.packet_loss, 50)),
+        "p90": rate(percentile(&t.packet_loss, 90)),
+        "p99": rate(percentile(&t.packet_loss, 99)),
     });
     let mut by_label = Map::new();
     for ((label, dir), n) in &t.by_label_direction {
@@ -413,7 +418,11 @@ fn table_report(t: &Totals, elapsed: f64) -> String {
             ms(percentile(v, 99))
         );
     }
-    let f = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x}"));
+    let f = |v: Option<f64>| match v {
+        None => "-".to_string(),
+        Some(x) if !x.is_finite() => super::row::non_finite(x).to_string(),
+        Some(x) => format!("{x}"),
+    };
     let _ = writeln!(
         s,
         "  {:<27} {:>6} {:>10} {:>10} {:>10}",
