@@ -702,6 +702,33 @@ fn an_earlier_error_wins_over_the_splitters_own_and_over_the_end_of_input() {
         b"[\x01, 1",
         b"{\"a\": [1, }",
         deep.as_bytes(),
+        // A broken number or literal that the delimiter after it ends (a session, a member).
+        b"{\"value\": [tru]}",
+        b"{\"value\": [{\"id\": \"a\"}, -]}",
+        b"{\"value\": [1.]}",
+        b"{\"value\": [1e+, {}]}",
+        b"{\"a\":-\"x\",\"value\":[]}",
+        b"{\"version\":tru\"x\", \"sessions\": []}",
+        b"-{\"value\":[]}",
+        b"[1.]",
+        // Bytes that are not UTF-8 where the splitter expects punctuation, and valid characters
+        // there (a grammar error), split anywhere inside them.
+        b"{\xff\"value\":[]}",
+        b"{\"value\"\xff:[]}",
+        b"{\"value\":[{}\xff]}",
+        b"{\"value\":[{}]\xff}",
+        b"{\"value\":[{}]} \xff",
+        b"{\"value\":[{}\xc3\xa9]}",
+        b"{\"value\":[{}]} \xe2\x82\xac",
+        b"{\"value\":[{}\xe2\x82]}",
+        b"{\"value\":[{}]} \xe2\x82",
+        // A closing bracket right after a comma in the session array.
+        b"{\"value\":[{},}]}",
+        b"{\"value\":[{},]}",
+        // After a document without a session array: its own error first, then what follows it.
+        b"{\"a\": tru} x",
+        b"0 1",
+        b"{\"a\": 1} {",
         // Only the end of the input: the splitter's error stands.
         b"{\"value\": [{\"id\": \"a\"}, {\"id\": \"b\"",
         b"[1, 2",

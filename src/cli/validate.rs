@@ -12,7 +12,6 @@ use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
 use callrecords::schema::FieldErrors;
-use callrecords::tokenizer::Tokenizer;
 use callrecords::{Error, ErrorKind, Event, Options, Reader, Shape, StreamOptions};
 
 use super::common::{
@@ -245,15 +244,8 @@ fn check(input: &Input, options: Options, counter: &AtomicU64) -> Checked {
         }
         if let Some(e) = failed {
             let (window, start) = (section.bytes(), section.offset());
-            // `--strict` reports a document of another shape at its start; a syntax error
-            // anywhere in it comes first (such a document is one section from byte 0, so all of
-            // it is here).
-            if e.kind() == ErrorKind::NotCallRecords && start == 0 {
-                if let Some(syntax) = first_syntax_error(window) {
-                    let snippet = syntax.snippet(window);
-                    break Verdict::Invalid(report(&syntax, window, Some(snippet)));
-                }
-            }
+            // `--strict` reports a document of another shape at its start; the reader has
+            // already reported any syntax error in it (or after it) first.
             break invalid_or_io(&e, || Some(e.snippet_in(window, start)));
         }
     };
@@ -307,17 +299,5 @@ fn report(e: &Error, input: &[u8], snippet: Option<String>) -> String {
     match snippet {
         Some(snippet) => format!("{line}:{column}: {message}\n{snippet}"),
         None => format!("{line}:{column}: {message}"),
-    }
-}
-
-/// The first syntax error of the whole document `bytes`, if any.
-fn first_syntax_error(bytes: &[u8]) -> Option<Error> {
-    let mut tokenizer = Tokenizer::new(bytes);
-    loop {
-        match tokenizer.next_token() {
-            Ok(Some(_)) => {}
-            Ok(None) => return None,
-            Err(e) => return Some(e),
-        }
     }
 }

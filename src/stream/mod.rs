@@ -8,7 +8,7 @@
 //! | [`SectionKind::Header`] | the top-level members before the session array: `@odata.context`, the callRecord's own fields, `organizer_v2`, `participants_v2`, … | when the session array opens (its `[` is read) |
 //! | [`SectionKind::Session`] | one element of `value` (sessions page) or `sessions` (callRecord document) | as soon as its closing `}` is read |
 //! | [`SectionKind::Trailer`] | the top-level members after the session array: `@odata.nextLink`, `sessions@odata.nextLink`, … | when the top-level `}` is read |
-//! | [`SectionKind::Document`] | a whole document that has no session array (for example a callRecord fetched without `$expand=sessions`) | when the document ends |
+//! | [`SectionKind::Document`] | a whole document that has no session array (for example a callRecord fetched without `$expand=sessions`) | when the input ends, with only whitespace after the document (the slice iterator, too, checks the whole input before it gives such a document's events) |
 //!
 //! # When the header is complete
 //!
@@ -399,6 +399,7 @@ impl<'s> Section<'s> {
         .err()
         .map(|e| {
             buf.clear();
+            let e = self.cut_short(e);
             self.pos.locate(e)
         });
         SectionEvents {
@@ -417,6 +418,36 @@ pub struct SectionEvents<'p, 's> {
     pos: usize,
     err: Option<Error>,
     home: &'p mut EventBufs,
+}
+
+impl Section<'_> {
+    /// A session that is a number or a literal ends where the splitter saw the delimiter after
+    /// it, so its parse meets the end of its bytes where the slice iterator meets that delimiter:
+    /// an end-of-input error there is really the broken literal or number (`tru]`, `1.]`), which a
+    /// parse that sees the bytes after the section reports as the slice iterator does.
+    #[cold]
+    fn cut_short(&mut self, e: Error) -> Error {
+        let end = self.offset + self.bytes.len() as u64;
+        if !e.is_eof()
+            || e.offset() != end
+            || !matches!(self.what, What::Session { .. } | What::Record { .. })
+        {
+            return e;
+        }
+        let from = usize::try_from(self.offset - self.pos.base).unwrap_or(usize::MAX);
+        let Some(bytes) = self
+            .pos
+            .window
+            .get(from..)
+            .filter(|b| b.len() > self.bytes.len())
+        else {
+            return e;
+        };
+        match events::first_error(bytes, self.offset, self.what, self.bufs) {
+            Some(real) if !real.is_eof() && real.offset() <= end => real,
+            _ => e,
+        }
+    }
 }
 
 impl<'s> Iterator for SectionEvents<'_, 's> {
@@ -608,8 +639,9 @@ impl Core {
 
     /// The error to report when the splitter fails at `e`: a syntax error in what it checks itself
     /// (the top-level punctuation), or the end of the input. The section it was inside of has not
-    /// been parsed, so the tokenizer has not seen its bytes; an error it finds in them comes first
-    /// in the input and is the one the slice iterator reports, so it wins.
+    /// been parsed, so the tokenizer has not seen its bytes; an error it finds in them up to `e`'s
+    /// position is the one the slice iterator reports (earlier in the input, or at the same byte
+    /// with the tokenizer's kind), so it wins.
     #[cold]
     fn first_defect(&mut self, e: Error) -> Error {
         if e.kind() == ErrorKind::SessionTooLarge {
@@ -618,13 +650,17 @@ impl Core {
         let Some((pending, start)) = self.split.failed_in() else {
             return e;
         };
-        let end = e.offset().min(self.base + self.filled as u64);
-        let (Some(from), Some(to)) = (start.checked_sub(self.base), end.checked_sub(self.base))
-        else {
+        // Everything held from the section's start: the bytes after the failure give the
+        // tokenizer the context the slice iterator has (the delimiter after a broken literal, the
+        // rest of a UTF-8 sequence); its errors past the failure do not count.
+        let Some(from) = start.checked_sub(self.base) else {
             return e;
         };
-        let (from, to) = (from as usize, to as usize);
-        let Some(bytes) = self.buf.get(from..to).filter(|b| !b.is_empty()) else {
+        let Some(bytes) = self
+            .buf
+            .get(from as usize..self.filled)
+            .filter(|b| !b.is_empty())
+        else {
             return e;
         };
         let root = match self.shape {
@@ -655,7 +691,7 @@ impl Core {
             }
         };
         match events::first_error(bytes, start, what, &mut self.bufs) {
-            Some(earlier) if !earlier.is_eof() && earlier.offset() < e.offset() => earlier,
+            Some(earlier) if !earlier.is_eof() && earlier.offset() <= e.offset() => earlier,
             _ => e,
         }
     }

@@ -157,6 +157,9 @@ pub(crate) struct Splitter {
     index: usize,
     /// Set when `advance` fails: the undelivered section it was in and that section's first byte.
     failed_in: Option<(Pending, u64)>,
+    /// A document without a session array, complete, delivered once the input ends with nothing
+    /// but whitespace after it (as the slice iterator checks the whole input before its events).
+    whole: Option<Found>,
 }
 
 impl Splitter {
@@ -179,6 +182,7 @@ impl Splitter {
             shape: None,
             index: 0,
             failed_in: None,
+            whole: None,
         }
     }
 
@@ -199,7 +203,8 @@ impl Splitter {
     /// The first stream offset the splitter still needs; bytes before it may be dropped.
     pub(crate) fn keep_from(&self) -> u64 {
         match self.state {
-            State::Start | State::Done | State::Failed => self.pos,
+            State::Done => self.whole.map_or(self.pos, |w| w.start),
+            State::Start | State::Failed => self.pos,
             State::WholeValue | State::Element => self.value_start,
             State::BeforeKey { .. }
             | State::Key
@@ -247,11 +252,10 @@ impl Splitter {
                 };
                 Some((members, self.region_start))
             }
-            State::Start
-            | State::BeforeElement { .. }
-            | State::AfterElement
-            | State::Done
-            | State::Failed => None,
+            State::Done => self.whole.map(|w| (Pending::Whole, w.start)),
+            State::Start | State::BeforeElement { .. } | State::AfterElement | State::Failed => {
+                None
+            }
         }
     }
 
@@ -259,6 +263,14 @@ impl Splitter {
         let end = base + window.len() as u64;
         let err = |kind: ErrorKind, at: u64| -> Error {
             Error::syntax(kind, window, (at - base) as usize).shifted(base)
+        };
+        // A byte the splitter rejects where it expects punctuation, reported as the tokenizer
+        // reports it; a UTF-8 sequence the window cuts short waits for more input.
+        let reject = |kind: ErrorKind, at: u64| -> Result<Step, Error> {
+            match misplaced(window, (at - base) as usize, eof, kind) {
+                Some(kind) => Err(err(kind, at)),
+                None => Ok(Step::NeedMore),
+            }
         };
         loop {
             if self.pos >= end {
@@ -293,11 +305,11 @@ impl Splitter {
                         State::WholeValue => {
                             self.check_size(size, None)?;
                             self.state = State::Done;
-                            return Ok(Step::Section(Found {
+                            self.whole = Some(Found {
                                 part: Part::Whole,
                                 start: self.value_start,
                                 end: done,
-                            }));
+                            });
                         }
                         State::Element => {
                             self.check_size(size, Some(self.index))?;
@@ -336,7 +348,7 @@ impl Splitter {
                             }
                         }
                         b'}' => return Err(err(ErrorKind::TrailingComma, self.pos)),
-                        _ => return Err(err(ErrorKind::ExpectedKey, self.pos)),
+                        _ => return reject(ErrorKind::ExpectedKey, self.pos),
                     }
                 }
                 State::Key => {
@@ -367,7 +379,7 @@ impl Splitter {
                         continue;
                     }
                     if b != b':' {
-                        return Err(err(ErrorKind::ExpectedColon, self.pos));
+                        return reject(ErrorKind::ExpectedColon, self.pos);
                     }
                     self.pos += 1;
                     self.state = State::BeforeValue;
@@ -420,7 +432,7 @@ impl Splitter {
                                 return Ok(step);
                             }
                         }
-                        _ => return Err(err(ErrorKind::ExpectedObjectCommaOrEnd, self.pos)),
+                        _ => return reject(ErrorKind::ExpectedObjectCommaOrEnd, self.pos),
                     }
                 }
                 State::BeforeElement { comma } => {
@@ -430,7 +442,10 @@ impl Splitter {
                     }
                     match b {
                         b']' if !comma => self.end_array(),
-                        b']' => return Err(err(ErrorKind::TrailingComma, self.pos)),
+                        // As the tokenizer has it: a closing bracket right after a comma.
+                        b']' | b'}' if comma => {
+                            return Err(err(ErrorKind::TrailingComma, self.pos))
+                        }
                         b'}' | b',' | b':' => return Err(err(ErrorKind::ExpectedValue, self.pos)),
                         _ => {
                             self.value_start = self.pos;
@@ -455,7 +470,7 @@ impl Splitter {
                             self.state = State::BeforeElement { comma: true };
                         }
                         b']' => self.end_array(),
-                        _ => return Err(err(ErrorKind::ExpectedArrayCommaOrEnd, self.pos)),
+                        _ => return reject(ErrorKind::ExpectedArrayCommaOrEnd, self.pos),
                     }
                 }
                 State::Done => {
@@ -463,7 +478,7 @@ impl Splitter {
                         self.pos = skip_ws(window, i, base);
                         continue;
                     }
-                    return Err(err(ErrorKind::TrailingCharacters, self.pos));
+                    return reject(ErrorKind::TrailingCharacters, self.pos);
                 }
                 State::Failed => {
                     return Err(Error::at(ErrorKind::ExpectedValue, self.pos)
@@ -486,18 +501,20 @@ impl Splitter {
         self.state = State::AfterMember;
     }
 
-    /// At the top-level `}`: the whole document (no session array) or the trailer, if any.
+    /// At the top-level `}`: the trailer; or, for a document without a session array, nothing yet
+    /// (it is delivered at the end of the input, see `whole`).
     fn end_object(&mut self) -> Result<Option<Step>, Error> {
         let close = self.pos;
         self.pos += 1;
         self.state = State::Done;
         if self.shape.is_none() {
             self.check_size(self.pos - self.region_start, None)?;
-            return Ok(Some(Step::Section(Found {
+            self.whole = Some(Found {
                 part: Part::Whole,
                 start: self.region_start,
                 end: self.pos,
-            })));
+            });
+            return Ok(None);
         }
         Ok(Some(Step::Section(Found {
             part: Part::Trailer {
@@ -612,7 +629,7 @@ impl Splitter {
             return Ok(Step::NeedMore);
         }
         match self.state {
-            State::Done => Ok(Step::End),
+            State::Done => Ok(self.whole.take().map_or(Step::End, Step::Section)),
             State::WholeValue | State::MemberValue | State::Element
                 if matches!(self.scan, ValueScan::Scalar) =>
             {
@@ -676,6 +693,23 @@ impl Splitter {
             },
             _ => "the input ended inside the top-level object".into(),
         }
+    }
+}
+
+/// The error for byte `i` of `window`, rejected where punctuation (`kind`) was expected. The
+/// tokenizer validates UTF-8 before the grammar, so a byte that begins an invalid UTF-8 sequence
+/// is [`ErrorKind::InvalidUtf8`]; a valid character is `kind`. `None` when the window ends inside
+/// the sequence before `eof`: the next bytes decide.
+fn misplaced(window: &[u8], i: usize, eof: bool, kind: ErrorKind) -> Option<ErrorKind> {
+    let seq = window.get(i..window.len().min(i.saturating_add(4)))?;
+    if seq.first().is_some_and(u8::is_ascii) {
+        return Some(kind);
+    }
+    match core::str::from_utf8(seq) {
+        Ok(_) => Some(kind),
+        Err(e) if e.valid_up_to() > 0 => Some(kind),
+        Err(e) if e.error_len().is_some() || eof => Some(ErrorKind::InvalidUtf8),
+        Err(_) => None,
     }
 }
 
