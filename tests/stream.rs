@@ -254,7 +254,7 @@ fn io_errors_pass_through_with_their_source() {
             Ok(n)
         }
     }
-    let doc = br#"{"value": [{"id": "a"}, {"id": "b"#;
+    let doc = b"{\"value\": [{\"id\": \"a\"},\n  {\"id\": \"b";
     let mut reader = Reader::new(Failing(doc));
     let mut n = 0;
     let err = loop {
@@ -267,6 +267,8 @@ fn io_errors_pass_through_with_their_source() {
     assert_eq!(n, 2);
     assert!(err.is_io());
     assert_eq!(err.offset(), doc.len() as u64);
+    // Where the stream broke off: line 2, after its 11 bytes.
+    assert_eq!(err.line_column(&[]), (2, 12));
     let source = std::error::Error::source(&err).expect("source");
     let io = source.downcast_ref::<io::Error>().expect("an io::Error");
     assert_eq!(io.kind(), io::ErrorKind::ConnectionReset);

@@ -106,6 +106,10 @@ pub const DEFAULT_MAX_SESSION_BYTES: usize = 64 << 20;
 /// The default number of bytes the [`Reader`] asks for per `read` call: 64 KiB.
 pub const DEFAULT_READ_SIZE: usize = 64 << 10;
 
+/// The largest read size [`StreamOptions::read_size`] accepts: 64 MiB. The window holds at least
+/// one read, so a larger one would only allocate memory the reader never fills.
+pub const MAX_READ_SIZE: usize = 64 << 20;
+
 /// Settings for [`Reader`] and [`Feeder`].
 ///
 /// ```
@@ -181,15 +185,22 @@ impl StreamOptions {
         self
     }
 
-    /// How many bytes the [`Reader`] asks for per `read` call (at least 1). Ignored by the
-    /// [`Feeder`].
+    /// How many bytes the [`Reader`] asks for per `read` call, from 1 to [`MAX_READ_SIZE`] (other
+    /// values are clamped). Ignored by the [`Feeder`].
     ///
     /// ```
-    /// let options = callrecords::StreamOptions::new().read_size(0);
-    /// assert_eq!(options.get_read_size(), 1);
+    /// use callrecords::{stream::MAX_READ_SIZE, StreamOptions};
+    /// assert_eq!(StreamOptions::new().read_size(0).get_read_size(), 1);
+    /// assert_eq!(StreamOptions::new().read_size(usize::MAX).get_read_size(), MAX_READ_SIZE);
     /// ```
     pub const fn read_size(mut self, bytes: usize) -> Self {
-        self.read_size = if bytes == 0 { 1 } else { bytes };
+        self.read_size = if bytes == 0 {
+            1
+        } else if bytes > MAX_READ_SIZE {
+            MAX_READ_SIZE
+        } else {
+            bytes
+        };
         self
     }
 
@@ -894,7 +905,7 @@ impl<R: Read> Reader<R> {
                 Err(e) => {
                     core.failed = true;
                     let at = core.base + core.filled as u64;
-                    return Err(Error::io(e, at));
+                    return Err(core.position().locate(Error::io(e, at)));
                 }
             }
         }
