@@ -487,7 +487,9 @@ fn segments_of_the_wrong_type() {
         ("true", true),
     ] {
         let doc = format!(r#"{{"value": [{{"id": "s1", "segments": {value}}}, {{"id": "s2"}}]}}"#);
-        let at = doc.find(value).map_or(0, |i| i as u64);
+        // Where the raw text starts: for a string, after its opening quote.
+        let quote = u64::from(value.starts_with('"'));
+        let at = doc.find(value).map_or(0, |i| i as u64) + quote;
         let lenient: Vec<_> = callrecords::events(doc.as_bytes()).collect();
         let sessions: Vec<_> = lenient
             .iter()
@@ -533,4 +535,33 @@ fn segments_of_the_wrong_type() {
             assert!(err.is_none(), "{value}: {err:?}");
         }
     }
+}
+
+/// A value error's `raw` is the value's text in the input, and its `offset` is where that text
+/// starts (for a string, after the opening quote), whatever went wrong: the wrong type, a bad
+/// duration or timestamp, an integer out of range, an IEEE754Compatible integer string.
+#[test]
+fn value_error_offsets_point_at_their_raw_text() {
+    let doc = br#"{"value": [{"id": "s", "isTest": "yes", "startDateTime": "x1",
+        "segments": [{"id": 7, "media": [{"label": true, "streams": [
+            {"averageJitter": "PT1,5S", "maxJitter": 12, "packetUtilization": 99999999999999999999,
+             "averageAudioDegradation": "fast"},
+            {"streamDirection": 3, "wasMediaBypassed": "no", "averageBandwidthEstimate": "12x",
+             "rmsFreezeDuration": null}]}]}]}]}"#;
+    let mut seen = 0;
+    for event in callrecords::events(doc) {
+        let event = event.expect("lenient mode keeps value errors on the records");
+        for e in event.field_errors().into_iter().flat_map(|f| f.iter()) {
+            let at = usize::try_from(e.offset).unwrap();
+            assert_eq!(
+                doc.get(at..at + e.raw.len()),
+                Some(e.raw),
+                "{e}: {:?} at {at}",
+                String::from_utf8_lossy(e.raw)
+            );
+            seen += 1;
+        }
+    }
+    // Every error above is kept (at most four per record).
+    assert_eq!(seen, 11);
 }

@@ -165,12 +165,14 @@ impl<'a> Cx<'a> {
             let start = usize::try_from(at.saturating_sub(self.base)).unwrap_or(usize::MAX);
             self.slice(start..start.saturating_add(len))
         };
-        let raw: &'a [u8] = match s {
-            Scalar::String(j) => j.raw(),
-            Scalar::Number(n) => n,
-            Scalar::Bool(true) => literal(4),
-            Scalar::Bool(false) => literal(5),
-            Scalar::Null => literal(4),
+        let (raw, at): (&'a [u8], u64) = match s {
+            // The text between the quotes, so the offset is that of its first byte (as for every
+            // string value error).
+            Scalar::String(j) => (j.raw(), at + 1),
+            Scalar::Number(n) => (n, at),
+            Scalar::Bool(true) => (literal(4), at),
+            Scalar::Bool(false) => (literal(5), at),
+            Scalar::Null => (literal(4), at),
         };
         self.bad(acc, fp, raw, at, WRONG_TYPE)
     }

@@ -205,7 +205,7 @@ pub struct FieldError<'a> {
     pub field: FieldPath,
     /// The raw JSON text of the value (for strings, between the quotes).
     pub raw: &'a [u8],
-    /// Absolute byte offset of the value in the input.
+    /// Absolute byte offset of `raw` in the input (for a string, just after its opening quote).
     pub offset: u64,
     /// What was wrong.
     pub error: ValueError,
