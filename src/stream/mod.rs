@@ -32,9 +32,12 @@
 //! trailer, and the events differ from the slice iterator's only in that first, partial
 //! `Page`/`CallRecord` pair.
 //!
-//! Two further differences exist only for documents Graph does not produce: the *first* array-valued
-//! `value` or `sessions` member is the one streamed (the slice iterator takes the last `value`, or
-//! else the last `sessions`); a later duplicate is parsed as a plain member of the trailer.
+//! Two further differences exist only for documents Graph does not produce, with a duplicate
+//! `value` or `sessions` member: the *first* array-valued one is the one streamed (the slice
+//! iterator takes the first `value` too when `@odata.context` precedes it, since it parses that one
+//! in place, and otherwise the last `value`, or else the last `sessions`); and a later duplicate is
+//! parsed as a plain member of the trailer, so a duplicate `sessions` there makes the trailer give
+//! the `Page`/`CallRecord` pair again.
 //!
 //! # Why lending iteration
 //!
