@@ -57,7 +57,7 @@
 //! size follows the largest session seen. Delivered bytes are dropped only when the room runs
 //! out, so the tail of a split session is moved to the front once per few reads. A session (or
 //! header, or trailer) larger than [`StreamOptions::max_session_bytes`] is
-//! [`ErrorKind::SessionTooLarge`](crate::ErrorKind::SessionTooLarge), never a truncation.
+//! [`ErrorKind::SessionTooLarge`], never a truncation.
 //!
 //! Beside the window, the reader holds the stage-1 index of the session being completed (see
 //! below): one `u32` per structural position (typically one per 6 to 10 bytes, at most one per
@@ -85,8 +85,8 @@
 //! Offsets, lines and columns are those of the whole stream, and the error is the first one in the
 //! input, as the slice iterator reports it: a defect inside a session that the input then breaks off
 //! is reported, not the end of the input. The end of the input inside the document, with no defect
-//! before it, is [`ErrorKind::Eof`](crate::ErrorKind::Eof) ([`Error::is_eof`]) at the offset where the input ended. An I/O
-//! error from the reader is [`ErrorKind::Io`](crate::ErrorKind::Io) with the [`std::io::Error`] as its source. After an
+//! before it, is [`ErrorKind::Eof`] ([`Error::is_eof`]) at the offset where the input ended. An I/O
+//! error from the reader is [`ErrorKind::Io`] with the [`std::io::Error`] as its source. After an
 //! error, the reader is finished: further calls return `Ok(None)`.
 
 mod events;
@@ -176,7 +176,7 @@ impl StreamOptions {
     }
 
     /// The largest session (and the largest header or trailer) accepted, in bytes. A larger one is
-    /// [`ErrorKind::SessionTooLarge`](crate::ErrorKind::SessionTooLarge). It bounds the window: the window never holds more than this
+    /// [`ErrorKind::SessionTooLarge`]. It bounds the window: the window never holds more than this
     /// plus one read (or the chunks fed since sections were last taken).
     ///
     /// ```
