@@ -1,7 +1,7 @@
 //! Input discovery and reading: files, folders walked for `*.json` and `*.json.gz`, and stdin.
 
 use std::fs::{self, File};
-use std::io::{self, BufReader, Read};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -160,20 +160,32 @@ impl<R: Read> Read for Counting<'_, R> {
 
 /// Opens an input for reading, decompressing gzip (detected by its magic bytes), and counting the
 /// raw bytes read into `counter`.
+///
+/// A plain input is read straight into the streaming reader's window: the two bytes that decide
+/// gzip are read first and put back in front, rather than through a buffer that every byte would
+/// be copied through once more. (The gzip decoder buffers its own input.)
 pub(crate) fn open<'c>(input: &Input, counter: &'c AtomicU64) -> io::Result<Box<dyn Read + 'c>> {
     let raw: Box<dyn Read + 'c> = match input {
         Input::Stdin => Box::new(io::stdin()),
         Input::File(p) => Box::new(File::open(p)?),
     };
-    let mut reader = BufReader::with_capacity(
-        256 * 1024,
-        Counting {
-            inner: raw,
-            counter,
-        },
-    );
-    let head = io::BufRead::fill_buf(&mut reader)?;
-    if head.starts_with(&[0x1f, 0x8b]) {
+    let mut counted = Counting {
+        inner: raw,
+        counter,
+    };
+    let mut head = [0u8; 2];
+    let mut got = 0;
+    while got < head.len() {
+        match counted.read(&mut head[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let gzip = head[..got] == [0x1f, 0x8b];
+    let reader = io::Cursor::new(head).take(got as u64).chain(counted);
+    if gzip {
         Ok(Box::new(MultiGzDecoder::new(reader)))
     } else {
         Ok(Box::new(reader))
