@@ -724,6 +724,10 @@ fn an_earlier_error_wins_over_the_splitters_own_and_over_the_end_of_input() {
         b"{\"value\":[{}]} \xe2\x82\xac",
         b"{\"value\":[{}\xe2\x82]}",
         b"{\"value\":[{}]} \xe2\x82",
+        // A stray byte right after the session array, and a broken member after it.
+        b"{\"id\": \"cr\", \"sessions\": [{\"id\": \"a\"}]$0e9, \"x\": 1}",
+        b"{\"value\": [{\"id\": \"a\"}] \xff, \"x\": 1}",
+        b"{\"value\": [{\"id\": \"a\"}], \"x\": -\"y\"}",
         // A closing bracket right after a comma in the session array.
         b"{\"value\":[{},}]}",
         b"{\"value\":[{},]}",

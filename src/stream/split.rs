@@ -240,6 +240,9 @@ impl Splitter {
         match self.state {
             State::WholeValue => Some((Pending::Whole, self.value_start)),
             State::Element => Some((Pending::Session(self.index), self.value_start)),
+            // Right after the session array's `]`: nothing of the trailer to check yet (and the
+            // trailer's text would show the tokenizer a `{` there, not the `]`).
+            State::AfterMember if self.after_array() && self.region_members == 0 => None,
             State::BeforeKey { .. }
             | State::Key
             | State::AfterKey
