@@ -181,7 +181,8 @@ fn recycle<'x, 'y>(mut v: Vec<Event<'x>>) -> Vec<Event<'y>> {
 /// - otherwise (callRecord documents, or `value` before the context) the top-level object is
 ///   pre-scanned first (page info, header fields, annotations) while the sessions array is
 ///   skipped, validated, and its text recorded; the array is then parsed from that text. A
-///   syntax error after the array is then reported before any session event. This path walks
+///   syntax error after the array is then reported before any session event (in strict mode,
+///   unless a session before it has a value error: errors come in input order). This path walks
 ///   the sessions' bytes twice.
 ///
 /// A duplicate `value` key met after the first one was parsed in place is skipped.
@@ -273,12 +274,12 @@ impl<'a> Events<'a> {
             Ok(TopStop::End) => {}
             Err(e) => {
                 self.put_back(cx);
-                return Err(e);
+                return Err(self.earlier_value_error(e));
             }
         }
         if let Err(e) = cx.tok.finish() {
             self.put_back(cx);
-            return Err(e);
+            return Err(self.earlier_value_error(e));
         }
         // The top-level annotations and undeclared keys are emitted last.
         self.bufs.trailer.append(&mut cx.tail);
@@ -335,6 +336,59 @@ impl<'a> Events<'a> {
             inline: false,
         };
         Ok(())
+    }
+
+    /// Strict mode, pre-scan path: the pre-scan checks a session array's syntax before any of its
+    /// sessions is parsed, so the syntax error `e` may come after a value error in an earlier
+    /// session. Errors are reported in input order (as the streaming reader does), so the
+    /// sessions before `e` are parsed for one.
+    #[cold]
+    #[inline(never)]
+    fn earlier_value_error(&mut self, e: Error) -> Error {
+        let Some((root, start, list)) = self.top.first_array else {
+            return e;
+        };
+        if !self.opts.strict || e.is_value() || start >= e.offset() {
+            return e;
+        }
+        let Some(arr) = usize::try_from(start)
+            .ok()
+            .and_then(|s| self.input.get(s..))
+        else {
+            return e;
+        };
+        let scratch = self.bufs.scratch.take().unwrap_or_default();
+        let depth = self.opts.depth_limit.saturating_sub(1);
+        let tok = Tokenizer::with_scratch(arr, scratch, depth);
+        let tail = mem::take(&mut self.bufs.tail);
+        let mut cx = Cx::new(tok, arr, start, true, false, tail);
+        let mut buf = mem::take(&mut self.bufs.buf);
+        let found: Result<(), Error> = (|| {
+            cx.tok.begin_array()?;
+            let mut index = 0u32;
+            let mut dummy = Acc::new(Path::document());
+            while cx.tok.next_element()? {
+                if list {
+                    parse_call_record_element(&mut cx, &mut dummy, index, &mut buf)?;
+                } else {
+                    let field = FieldPath::new().with(match root {
+                        Root::Sessions => "sessions",
+                        _ => "value",
+                    });
+                    let at = Path::session(root, index);
+                    parse_session(&mut cx, &mut dummy, field, at, &mut buf)?;
+                }
+                index = index.saturating_add(1);
+            }
+            Ok(())
+        })();
+        buf.clear();
+        self.bufs.buf = buf;
+        self.put_back(cx);
+        match found {
+            Err(v) if v.is_value() && v.offset() < e.offset() => v,
+            _ => e,
+        }
     }
 
     /// Returns a cursor's buffers.

@@ -625,7 +625,11 @@ fn callrecords_list_page_elements_are_call_records() {
 
 /// The first error the stream reports, with the sections it read.
 fn first_stream_error(doc: &[u8], cuts: &[usize]) -> Option<Error> {
-    let mut feeder = Feeder::new();
+    first_stream_error_with(doc, cuts, StreamOptions::new())
+}
+
+fn first_stream_error_with(doc: &[u8], cuts: &[usize], options: StreamOptions) -> Option<Error> {
+    let mut feeder = Feeder::with_options(options);
     let mut from = 0;
     for &cut in cuts.iter().chain(Some(&doc.len())) {
         feeder.feed(&doc[from..cut]);
@@ -759,6 +763,51 @@ fn an_earlier_error_wins_over_the_splitters_own_and_over_the_end_of_input() {
             want,
             "case {n}, 1-byte reads: {got}"
         );
+    }
+}
+
+/// Strict mode reports errors in input order on every path: a value error in a session before a
+/// syntax error later in the page comes first, whether the slice iterator parses the page in one
+/// pass (`@odata.context` first) or pre-scans its top level.
+#[test]
+fn strict_errors_come_in_input_order() {
+    let strict = callrecords::Options::default().strict(true);
+    // The document, and whether its first error is a value error.
+    let cases: &[(&[u8], bool)] = &[
+        (
+            br#"{"value":[{"id":"a","startDateTime":"bad"},{"id":"b",}]}"#,
+            true,
+        ),
+        (
+            br#"{"@odata.context":"c","value":[{"id":"a","startDateTime":"bad"},{"id":"b",}]}"#,
+            true,
+        ),
+        (
+            br#"{"id":"r","sessions":[{"id":"a","isTest":"yes"}], "version": 1,}"#,
+            true,
+        ),
+        (
+            br#"{"value":[{"id":"a","isTest":1}],"@odata.context":"c"} x"#,
+            true,
+        ),
+        (br#"{"value":[{"id":"a"}],"x":[1,]}"#, false),
+        (br#"{"value":[{"id":"a",}, {"isTest":1}]}"#, false),
+    ];
+    for (n, &(doc, value_first)) in cases.iter().enumerate() {
+        let want = callrecords::Events::with_options(doc, strict)
+            .find_map(Result::err)
+            .unwrap_or_else(|| panic!("case {n}: the slice iterator reports an error"));
+        assert_eq!(want.is_value(), value_first, "case {n}: {want}");
+        let want = (want.kind(), want.offset());
+        for cut in 0..=doc.len() {
+            let got = first_stream_error_with(doc, &[cut], StreamOptions::new().events(strict))
+                .unwrap_or_else(|| panic!("case {n} cut {cut}: no error"));
+            assert_eq!(
+                (got.kind(), got.offset()),
+                want,
+                "case {n} cut {cut}: {got}"
+            );
+        }
     }
 }
 

@@ -586,6 +586,20 @@ pub(crate) struct Top<'a> {
     header_seen: bool,
     value_arr: Option<&'a [u8]>,
     sessions_arr: Option<&'a [u8]>,
+    /// Where the first `value` or `sessions` array began (its `[`), and whether it holds call
+    /// records (a callRecords list page, as far as `@odata.context` said by then).
+    pub(crate) first_array: Option<(Root, u64, bool)>,
+}
+
+impl Top<'_> {
+    /// Notes an array-valued `value` or `sessions` member about to be skipped by the pre-scan.
+    fn note_array(&mut self, cx: &mut Cx<'_>, root: Root) -> R<()> {
+        if self.first_array.is_none() && cx.tok.peek()? == Peek::Array {
+            let list = root == Root::Value && is_call_records_list(self.page.context);
+            self.first_array = Some((root, cx.off(), list));
+        }
+        Ok(())
+    }
 }
 
 /// Where [`top_keys`] stopped.
@@ -739,6 +753,7 @@ fn top_keys_inner<'a>(
                     cx.tok.begin_array()?;
                     return Ok(TopStop::InlineValue);
                 }
+                top.note_array(cx, Root::Value)?;
                 top.value_arr = cx.raw_array(acc, f("value"))?;
             }
             b"sessions" => {
@@ -751,6 +766,7 @@ fn top_keys_inner<'a>(
                     cx.tok.begin_array()?;
                     return Ok(TopStop::InlineSessions);
                 }
+                top.note_array(cx, Root::Sessions)?;
                 top.sessions_arr = cx.raw_array(acc, f("sessions"))?;
             }
             k => {

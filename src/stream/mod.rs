@@ -88,11 +88,6 @@
 //! before it, is [`ErrorKind::Eof`] ([`Error::is_eof`]) at the offset where the input ended. An I/O
 //! error from the reader is [`ErrorKind::Io`] with the [`std::io::Error`] as its source. After an
 //! error, the reader is finished: further calls return `Ok(None)`.
-//!
-//! One difference remains, in strict mode only: where the slice iterator pre-scans the top level
-//! (a page whose `@odata.context` does not come first, or a callRecord document), it reports a
-//! syntax error anywhere there before a value error in an earlier session; the stream reports
-//! them in input order.
 
 mod events;
 mod lines;
