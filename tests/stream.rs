@@ -717,6 +717,9 @@ fn an_earlier_error_wins_over_the_splitters_own_and_over_the_end_of_input() {
         b"{\"version\":tru\"x\", \"sessions\": []}",
         b"-{\"value\":[]}",
         b"[1.]",
+        b"t  ",
+        b"nul\n",
+        b"1. ",
         // Bytes that are not UTF-8 where the splitter expects punctuation, and valid characters
         // there (a grammar error), split anywhere inside them.
         b"{\xff\"value\":[]}",

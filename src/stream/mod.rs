@@ -435,16 +435,20 @@ pub struct SectionEvents<'p, 's> {
 }
 
 impl Section<'_> {
-    /// A session that is a number or a literal ends where the splitter saw the delimiter after
-    /// it, so its parse meets the end of its bytes where the slice iterator meets that delimiter:
-    /// an end-of-input error there is really the broken literal or number (`tru]`, `1.]`), which a
-    /// parse that sees the bytes after the section reports as the slice iterator does.
+    /// A session (or a whole document) that is a number or a literal ends where the splitter saw
+    /// the delimiter after it, so its parse meets the end of its bytes where the slice iterator
+    /// meets that delimiter: an end-of-input error there is really the broken literal or number
+    /// (`tru]`, `1.]`, `t ` at the top level), which a parse that sees the bytes after the section
+    /// reports as the slice iterator does.
     #[cold]
     fn cut_short(&mut self, e: Error) -> Error {
         let end = self.offset + self.bytes.len() as u64;
         if !e.is_eof()
             || e.offset() != end
-            || !matches!(self.what, What::Session { .. } | What::Record { .. })
+            || !matches!(
+                self.what,
+                What::Session { .. } | What::Record { .. } | What::Document
+            )
         {
             return e;
         }
