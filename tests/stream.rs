@@ -624,10 +624,6 @@ fn callrecords_list_page_elements_are_call_records() {
 }
 
 /// The first error the stream reports, with the sections it read.
-fn first_stream_error(doc: &[u8], cuts: &[usize]) -> Option<Error> {
-    first_stream_error_with(doc, cuts, StreamOptions::new())
-}
-
 fn first_stream_error_with(doc: &[u8], cuts: &[usize], options: StreamOptions) -> Option<Error> {
     let mut feeder = Feeder::with_options(options);
     let mut from = 0;
@@ -652,6 +648,42 @@ fn first_stream_error_with(doc: &[u8], cuts: &[usize], options: StreamOptions) -
     None
 }
 
+/// Checks that the stream's first error for `doc` (case `n`) is the slice iterator's (kind,
+/// offset, line and column), fed in two chunks cut at every byte and read one byte per `read`.
+fn assert_first_error_matches_slice(n: usize, doc: &[u8], events: callrecords::Options) {
+    let want = callrecords::Events::with_options(doc, events)
+        .find_map(Result::err)
+        .unwrap_or_else(|| panic!("case {n}: the slice iterator reports an error"));
+    let want = (want.kind(), want.offset(), want.line_column(doc));
+    let options = StreamOptions::new().events(events);
+    for cut in 0..=doc.len() {
+        let got = first_stream_error_with(doc, &[cut], options)
+            .unwrap_or_else(|| panic!("case {n} cut {cut}: no error"));
+        assert_eq!(
+            (got.kind(), got.offset(), got.line_column(&[])),
+            want,
+            "case {n} cut {cut}: {got}"
+        );
+    }
+    let mut reader = Reader::with_options(doc, options.read_size(1));
+    let got = loop {
+        match reader.next_section() {
+            Err(e) => break e,
+            Ok(None) => panic!("case {n}: the reader reports no error"),
+            Ok(Some(mut s)) => {
+                if let Some(e) = s.events().find_map(Result::err) {
+                    break e;
+                }
+            }
+        }
+    };
+    assert_eq!(
+        (got.kind(), got.offset(), got.line_column(&[])),
+        want,
+        "case {n}, 1-byte reads: {got}"
+    );
+}
+
 /// Sessions are indexed for their tokenizer while the splitter finds their end; the stage-1
 /// errors that index carries (control characters and invalid UTF-8 in strings) must come out as
 /// the slice iterator reports them, in input order with the grammar errors, wherever the chunks
@@ -670,18 +702,7 @@ fn stage1_errors_inside_sessions_match_the_slice_iterator_at_every_split() {
         b"{\"value\": [{\"id\": \"a\"}], \"x\": \"\x03\"}",
     ];
     for (n, doc) in cases.iter().enumerate() {
-        let want = callrecords::events(doc)
-            .find_map(Result::err)
-            .unwrap_or_else(|| panic!("case {n}: the slice iterator reports an error"));
-        for cut in 0..=doc.len() {
-            let got = first_stream_error(doc, &[cut])
-                .unwrap_or_else(|| panic!("case {n} cut {cut}: no error"));
-            assert_eq!(
-                (got.kind(), got.offset(), got.line_column(&[])),
-                (want.kind(), want.offset(), want.line_column(doc)),
-                "case {n} cut {cut}: {got}"
-            );
-        }
+        assert_first_error_matches_slice(n, doc, callrecords::Options::default());
     }
 }
 
@@ -747,25 +768,7 @@ fn an_earlier_error_wins_over_the_splitters_own_and_over_the_end_of_input() {
         b"[1, 2",
     ];
     for (n, doc) in cases.iter().enumerate() {
-        let want = callrecords::events(doc)
-            .find_map(Result::err)
-            .unwrap_or_else(|| panic!("case {n}: the slice iterator reports an error"));
-        let want = (want.kind(), want.offset(), want.line_column(doc));
-        for cut in 0..=doc.len() {
-            let got = first_stream_error(doc, &[cut])
-                .unwrap_or_else(|| panic!("case {n} cut {cut}: no error"));
-            assert_eq!(
-                (got.kind(), got.offset(), got.line_column(&[])),
-                want,
-                "case {n} cut {cut}: {got}"
-            );
-        }
-        let got = first_reader_error(doc, 1).expect("the reader reports an error");
-        assert_eq!(
-            (got.kind(), got.offset(), got.line_column(&[])),
-            want,
-            "case {n}, 1-byte reads: {got}"
-        );
+        assert_first_error_matches_slice(n, doc, callrecords::Options::default());
     }
 }
 
@@ -797,20 +800,9 @@ fn strict_errors_come_in_input_order() {
         (br#"{"value":[{"id":"a",}, {"isTest":1}]}"#, false),
     ];
     for (n, &(doc, value_first)) in cases.iter().enumerate() {
-        let want = callrecords::Events::with_options(doc, strict)
-            .find_map(Result::err)
-            .unwrap_or_else(|| panic!("case {n}: the slice iterator reports an error"));
-        assert_eq!(want.is_value(), value_first, "case {n}: {want}");
-        let want = (want.kind(), want.offset());
-        for cut in 0..=doc.len() {
-            let got = first_stream_error_with(doc, &[cut], StreamOptions::new().events(strict))
-                .unwrap_or_else(|| panic!("case {n} cut {cut}: no error"));
-            assert_eq!(
-                (got.kind(), got.offset()),
-                want,
-                "case {n} cut {cut}: {got}"
-            );
-        }
+        let first = callrecords::Events::with_options(doc, strict).find_map(Result::err);
+        assert_eq!(first.map(|e| e.is_value()), Some(value_first), "case {n}");
+        assert_first_error_matches_slice(n, doc, strict);
     }
 }
 
