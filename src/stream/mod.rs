@@ -423,18 +423,7 @@ impl<'s> Section<'s> {
             home: self.bufs,
         }
     }
-}
 
-/// The events of one [`Section`]: an iterator of `Result<Event<'s>, Error>`, where the events
-/// borrow the window for as long as the section lives. See [`Section::events`].
-pub struct SectionEvents<'p, 's> {
-    buf: Vec<Event<'s>>,
-    pos: usize,
-    err: Option<Error>,
-    home: &'p mut EventBufs,
-}
-
-impl Section<'_> {
     /// A session (or a whole document) that is a number or a literal ends where the splitter saw
     /// the delimiter after it, so its parse meets the end of its bytes where the slice iterator
     /// meets that delimiter: an end-of-input error there is really the broken literal or number
@@ -452,7 +441,13 @@ impl Section<'_> {
         {
             return e;
         }
-        let from = usize::try_from(self.offset - self.pos.base).unwrap_or(usize::MAX);
+        let Some(from) = self
+            .offset
+            .checked_sub(self.pos.base)
+            .and_then(|f| usize::try_from(f).ok())
+        else {
+            return e;
+        };
         let Some(bytes) = self
             .pos
             .window
@@ -466,6 +461,15 @@ impl Section<'_> {
             _ => e,
         }
     }
+}
+
+/// The events of one [`Section`]: an iterator of `Result<Event<'s>, Error>`, where the events
+/// borrow the window for as long as the section lives. See [`Section::events`].
+pub struct SectionEvents<'p, 's> {
+    buf: Vec<Event<'s>>,
+    pos: usize,
+    err: Option<Error>,
+    home: &'p mut EventBufs,
 }
 
 impl<'s> Iterator for SectionEvents<'_, 's> {
