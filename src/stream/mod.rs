@@ -521,6 +521,21 @@ impl Position<'_> {
     }
 }
 
+/// The members after the session array as an object of their own, into `out`: `bytes` (from
+/// stream offset `start`, the array's `]`) with the `]` made `{` and the `,` that followed the
+/// array (at stream offset `comma`) made a space. Offsets stay those of the stream.
+fn trailer_text(out: &mut Vec<u8>, bytes: &[u8], start: u64, comma: Option<u64>) {
+    out.clear();
+    out.extend_from_slice(bytes);
+    if let Some(first) = out.first_mut() {
+        *first = b'{';
+    }
+    let at = comma.and_then(|c| usize::try_from(c.checked_sub(start)?).ok());
+    if let Some(c) = at.and_then(|c| out.get_mut(c)) {
+        *c = b' ';
+    }
+}
+
 /// The shared engine: the window, the splitter and the synthesized header/trailer buffer.
 #[derive(Debug)]
 struct Core {
@@ -699,16 +714,7 @@ impl Core {
                 trailer: true,
                 comma,
             } => {
-                // As the trailer section is made: `]` becomes `{` and the `,` after it a space.
-                self.synth.clear();
-                self.synth.extend_from_slice(bytes);
-                if let Some(first) = self.synth.first_mut() {
-                    *first = b'{';
-                }
-                let at = comma.and_then(|c| c.checked_sub(start));
-                if let Some(c) = at.and_then(|c| self.synth.get_mut(c as usize)) {
-                    *c = b' ';
-                }
+                trailer_text(&mut self.synth, bytes, start, comma);
                 (&self.synth[..], What::Document)
             }
         };
@@ -777,14 +783,7 @@ impl Core {
             Part::Whole => (SectionKind::Document, &window[from..to], What::Document),
             Part::Header => (SectionKind::Header, &header[..], What::Header(shape)),
             Part::Trailer { comma } => {
-                synth.clear();
-                synth.extend_from_slice(&window[from..to]);
-                if let Some(first) = synth.first_mut() {
-                    *first = b'{';
-                }
-                if let Some(c) = comma.and_then(|c| synth.get_mut((c - found.start) as usize)) {
-                    *c = b' ';
-                }
+                trailer_text(synth, &window[from..to], found.start, comma);
                 (
                     SectionKind::Trailer,
                     &synth[..],
