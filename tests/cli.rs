@@ -249,6 +249,45 @@ fn validate_snippet_for_files_gzip_and_stdin() {
     }
 }
 
+/// A value error (found by the event layer, after the splitter delivered the session) shows the
+/// input's own line, from its start: not only the session's bytes, and not the text the reader
+/// rebuilds for the members after the session array.
+#[test]
+fn validate_strict_snippet_shows_the_whole_line() {
+    let dir = scratch("strict_snippets");
+    let cases = [
+        (
+            "in_a_session.json",
+            "{\"value\":[{\"id\":\"a\",\"startDateTime\":\"bad\"}]}",
+            "1:38: invalid value: BadTimestampShape at /value/0/startDateTime\n\
+             {\"value\":[{\"id\":\"a\",\"startDateTime\":\"bad\"}]}\n\
+             \x20                                    ^\n",
+        ),
+        (
+            "not_an_object.json",
+            "{\"value\":[1,{\"id\":\"a\"}]}",
+            "1:11: invalid value: WrongType at /value\n\
+             {\"value\":[1,{\"id\":\"a\"}]}\n\
+             \x20         ^\n",
+        ),
+        (
+            "after_the_sessions.json",
+            "{\"value\":[],\"@odata.context\":\"x\",\"id\":5}",
+            "1:39: invalid value: WrongType at /id\n\
+             {\"value\":[],\"@odata.context\":\"x\",\"id\":5}\n\
+             \x20                                     ^\n",
+        ),
+    ];
+    for (name, doc, want) in cases {
+        let file = dir.join(name);
+        fs::write(&file, doc).unwrap();
+        let out = run(&["validate", "-q", "--strict", file.to_str().unwrap()]);
+        let report = text(&out.stdout);
+        assert_eq!(code(&out), 1, "{name}: {report}");
+        assert_eq!(report, format!("{}:{want}", file.display()), "{name}");
+    }
+}
+
 /// Without --strict a value error passes, noted on stderr with the first error; --strict fails on
 /// it; --quiet keeps only the problems.
 #[test]
@@ -458,8 +497,8 @@ fn validate_streams_and_reports_positions_in_the_whole_file() {
             "inside_last_session.json",
             format!("{{\"value\": [\n{many},\n  {{\"id\": tru}}\n]}}\n"),
             "1002:13:",
-            // The snippet starts where the session does: the window holds no byte before it.
-            "{\"id\": tru}",
+            // The whole line, from the reader's window: the indent before the session too.
+            "  {\"id\": tru}",
         ),
         (
             "between_sessions.json",

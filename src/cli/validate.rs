@@ -243,9 +243,13 @@ fn check(input: &Input, options: Options, counter: &AtomicU64) -> Checked {
             }
         }
         if let Some(e) = failed {
-            let (window, start) = (section.bytes(), section.offset());
-            // `--strict` reports a document of another shape at its start; the reader has
-            // already reported any syntax error in it (or after it) first.
+            // The reader's window rather than the section's bytes: it holds the whole line
+            // around the section, and the input's own text where the section's is rewritten
+            // (the members around the session array). `--strict` reports a document of another
+            // shape at its start; the reader has already reported any syntax error in it (or
+            // after it) first.
+            drop(section);
+            let (window, start) = reader.window();
             break invalid_or_io(&e, || Some(e.snippet_in(window, start)));
         }
     };
