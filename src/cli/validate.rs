@@ -247,8 +247,7 @@ fn check(input: &Input, options: Options, counter: &AtomicU64) -> Checked {
             // around the section, and the input's own text where the section's is rewritten
             // (the members around the session array). `--strict` reports a document of another
             // shape at its start; the reader has already reported any syntax error in it (or
-            // after it) first.
-            drop(section);
+            // after it) first. (`section` is not used past this point, which ends its borrow.)
             let (window, start) = reader.window();
             break invalid_or_io(&e, || Some(e.snippet_in(window, start)));
         }
