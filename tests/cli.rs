@@ -288,6 +288,40 @@ fn validate_strict_snippet_shows_the_whole_line() {
     }
 }
 
+/// Without --strict, elements of the session array that are not objects are skipped, and noted on
+/// stderr with the first one's index and offset; --strict fails on the first.
+#[test]
+fn validate_notes_skipped_elements() {
+    let dir = scratch("skipped_elements");
+    let file = dir.join("a.json");
+    fs::write(
+        &file,
+        r#"{"value": [{"id": "s"}, 1, {"id": "t"}, "x", null]}"#,
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let out = run(&["validate", path]);
+    assert_eq!((code(&out), text(&out.stdout)), (0, format!("ok {path}\n")));
+    let want = format!(
+        "{path}: note: 3 array element(s) skipped, not JSON objects (--strict fails on them); \
+         the first: element 1 at byte 24\n"
+    );
+    assert!(
+        text(&out.stderr).starts_with(&want),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run(&["validate", "-q", path]);
+    assert_eq!((code(&out), text(&out.stderr)), (0, String::new()));
+    let out = run(&["validate", "-q", "--strict", path]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        text(&out.stdout).starts_with(&format!("{path}:1:25: invalid value: WrongType at /value")),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
 /// Without --strict a value error passes, noted on stderr with the first error; --strict fails on
 /// it; --quiet keeps only the problems.
 #[test]

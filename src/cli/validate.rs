@@ -12,7 +12,7 @@ use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
 use callrecords::schema::FieldErrors;
-use callrecords::{Error, ErrorKind, Event, Options, Reader, Shape, StreamOptions};
+use callrecords::{Error, ErrorKind, Event, Options, Reader, SectionKind, Shape, StreamOptions};
 
 use super::common::{
     discover, exit, total_size, InputArgs, EXIT_INVALID, EXIT_OK, EXIT_USAGE_OR_IO,
@@ -29,8 +29,9 @@ are streamed (memory follows the largest session, not the file) and checked in p
 report keeps the input order. The bytes validated and the throughput go to stderr.
 
 With --strict, value errors (a bad duration, an out-of-range integer, the wrong JSON type for a
-known field) and valid JSON that is not a callRecords shape fail too; without it, such a document
-passes and is noted on stderr (the number of value errors and the first one). --report-unknown lists undeclared keys by path under each file.
+known field), elements of the session array that are not objects, and valid JSON that is not a
+callRecords shape fail too; without it, such a document passes and is noted on stderr (the number of
+value errors or skipped elements, and the first one). --report-unknown lists undeclared keys by path under each file.
 
 Examples:
   callrecords validate corpus/
@@ -74,13 +75,23 @@ impl ValueErrors {
     }
 }
 
+/// The elements of the session (or record) array that are not objects, which lenient mode skips:
+/// how many, and the index and byte offset of the first.
+#[derive(Default)]
+struct Skipped {
+    total: u64,
+    first: Option<(usize, u64)>,
+}
+
 /// The outcome of checking one input.
 enum Verdict {
-    /// Valid; the document's shape, its undeclared keys by generalised path, and its value errors.
+    /// Valid; the document's shape, its undeclared keys by generalised path, its value errors,
+    /// and the array elements skipped.
     Valid {
         shape: Shape,
         undeclared: BTreeMap<String, u64>,
         value_errors: ValueErrors,
+        skipped: Skipped,
     },
     /// Invalid input: `LINE:COLUMN: message`, then the snippet when the bytes were at hand.
     Invalid(String),
@@ -127,6 +138,7 @@ pub(crate) fn run(args: &Args) -> ExitCode {
                     shape,
                     undeclared,
                     value_errors,
+                    skipped,
                 } => {
                     if shape == Shape::Other && !quiet {
                         eprintln!("{name}: note: valid JSON, but not a callRecords sessions page or callRecord document");
@@ -135,6 +147,12 @@ pub(crate) fn run(args: &Args) -> ExitCode {
                         eprintln!(
                             "{name}: note: {} value error(s), kept on their records (--strict fails on them); the first: {first}",
                             value_errors.total
+                        );
+                    }
+                    if let (Some((index, at)), false) = (skipped.first, quiet) {
+                        eprintln!(
+                            "{name}: note: {} array element(s) skipped, not JSON objects (--strict fails on them); the first: element {index} at byte {at}",
+                            skipped.total
                         );
                     }
                     let ok = if quiet {
@@ -207,6 +225,7 @@ fn check(input: &Input, options: Options, counter: &AtomicU64) -> Checked {
     let mut shape = Shape::Other;
     let mut undeclared = BTreeMap::new();
     let mut value_errors = ValueErrors::default();
+    let mut skipped = Skipped::default();
     let verdict = loop {
         let mut section = match reader.next_section() {
             Ok(Some(section)) => section,
@@ -215,6 +234,7 @@ fn check(input: &Input, options: Options, counter: &AtomicU64) -> Checked {
                     shape,
                     undeclared,
                     value_errors,
+                    skipped,
                 }
             }
             // The splitter's errors come without a section: the snippet is taken from the
@@ -224,6 +244,14 @@ fn check(input: &Input, options: Options, counter: &AtomicU64) -> Checked {
                 break invalid_or_io(&e, || Some(e.snippet_in(window, start)));
             }
         };
+        if let SectionKind::Session { index } = section.kind() {
+            // Lenient mode gives no event for an element that is not an object; strict mode
+            // fails on it below.
+            if section.bytes().first() != Some(&b'{') {
+                skipped.total += 1;
+                skipped.first = skipped.first.or(Some((index, section.offset())));
+            }
+        }
         let mut failed = None;
         for event in section.events() {
             match event {
