@@ -333,6 +333,15 @@ fn output_that_is_an_input_is_refused_and_the_input_kept() {
         assert!(stderr(&o).contains("also an input"), "{}", stderr(&o));
         assert_eq!(fs::read(&input).unwrap(), doc, "the input is untouched");
     }
+    // Standard input redirected from the output file (`flatten -o page.json - < page.json`).
+    let o = Command::new(env!("CARGO_BIN_EXE_callrecords"))
+        .args(["flatten", "-o", &s(&input), "-"])
+        .stdin(fs::File::open(&input).unwrap())
+        .output()
+        .expect("run callrecords");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("standard input"), "{}", stderr(&o));
+    assert_eq!(fs::read(&input).unwrap(), doc, "the input is untouched");
 }
 
 /// Values a JSON number or an RFC 3339 UTC time cannot hold keep their own text: OData's `"INF"`

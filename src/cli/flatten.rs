@@ -89,15 +89,22 @@ impl Sink for RowSink<'_> {
     }
 }
 
-/// The input that is the same file as `output`, if one is: creating the output would truncate it
-/// before it is read.
-fn input_at<'i>(inputs: &'i [Input], output: &Path) -> Option<&'i Path> {
+/// The name of the input that is the same file as `output`, if one is: creating the output would
+/// truncate it before it is read. Standard input counts when it is redirected from that file.
+fn input_at(inputs: &[Input], output: &Path) -> Option<String> {
     let out = same_file::Handle::from_path(output).ok()?;
-    inputs.iter().find_map(|input| match input {
-        Input::File(p) => same_file::Handle::from_path(p)
-            .is_ok_and(|h| h == out)
-            .then_some(p.as_path()),
-        Input::Stdin => None,
+    inputs.iter().find_map(|input| {
+        let handle = match input {
+            Input::File(p) => same_file::Handle::from_path(p),
+            Input::Stdin => same_file::Handle::stdin(),
+        };
+        if !handle.is_ok_and(|h| h == out) {
+            return None;
+        }
+        Some(match input {
+            Input::File(p) => p.display().to_string(),
+            Input::Stdin => format!("- (standard input, {})", output.display()),
+        })
     })
 }
 
@@ -121,10 +128,7 @@ pub(crate) fn run(args: &FlattenArgs) -> ExitCode {
         .as_deref()
         .and_then(|out| input_at(&inputs, out))
     {
-        eprintln!(
-            "{}: the output is also an input; refusing to overwrite it",
-            clash.display()
-        );
+        eprintln!("{clash}: the output is also an input; refusing to overwrite it");
         return exit(EXIT_USAGE_OR_IO);
     }
     let sink: Box<dyn Write> = match &args.output {
