@@ -227,6 +227,23 @@ fn validate_invalid_file_exits_1_with_position() {
     assert!(report.lines().any(|l| l.trim() == "^"), "{report}");
 }
 
+/// Every command that reads call records says so when it is given no PATH, rather than exiting
+/// 2 without a word.
+#[test]
+fn no_path_is_a_usage_error_with_a_message() {
+    for command in ["flatten", "summary", "validate"] {
+        let out = run(&[command]);
+        assert_eq!(code(&out), 2, "{command}");
+        assert_eq!(
+            text(&out.stderr),
+            format!(
+                "callrecords {command}: give at least one PATH (a file, a folder, or `-` for stdin)\n"
+            ),
+            "{command}"
+        );
+    }
+}
+
 /// An error the splitter finds (here a stray byte before the session array) shows the offending
 /// line and a caret whatever the input is: a file, a gzip file, or stdin, plain or gzip.
 #[test]

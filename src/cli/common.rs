@@ -129,9 +129,15 @@ pub(crate) fn process(
     outcome(bytes, result)
 }
 
-/// Expands the inputs, printing one line per discovery error. Returns the inputs and the exit
-/// code so far.
-pub(crate) fn discover(args: &InputArgs) -> (Vec<Input>, u8) {
+/// Expands the inputs of `command`, printing one line per discovery error (and a usage line when
+/// no PATH was given). Returns the inputs and the exit code so far.
+pub(crate) fn discover(args: &InputArgs, command: &str) -> (Vec<Input>, u8) {
+    if args.paths.is_empty() {
+        eprintln!(
+            "callrecords {command}: give at least one PATH (a file, a folder, or `-` for stdin)"
+        );
+        return (Vec::new(), EXIT_USAGE_OR_IO);
+    }
     let (inputs, errors) = files::discover(&args.paths);
     for e in &errors {
         eprintln!("{}: {}", e.path, e.message);

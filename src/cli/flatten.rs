@@ -119,7 +119,7 @@ pub(crate) fn run(args: &FlattenArgs) -> ExitCode {
         }
         return exit(0);
     }
-    let (inputs, mut code) = discover(&args.input);
+    let (inputs, mut code) = discover(&args.input, "flatten");
     if inputs.is_empty() {
         return exit(EXIT_USAGE_OR_IO);
     }

@@ -193,7 +193,7 @@ fn percentile<T: Copy>(sorted: &[T], p: u32) -> Option<T> {
 /// Runs `summary`.
 pub(crate) fn run(args: &SummaryArgs) -> ExitCode {
     let started = Instant::now();
-    let (inputs, mut code) = discover(&args.input);
+    let (inputs, mut code) = discover(&args.input, "summary");
     if inputs.is_empty() {
         return exit(EXIT_USAGE_OR_IO);
     }

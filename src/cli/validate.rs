@@ -109,11 +109,8 @@ struct Checked {
 /// Runs `validate`.
 pub(crate) fn run(args: &Args) -> ExitCode {
     let wall = Instant::now();
-    let (inputs, mut code) = discover(&args.input);
+    let (inputs, mut code) = discover(&args.input, "validate");
     if inputs.is_empty() {
-        if args.input.paths.is_empty() {
-            eprintln!("callrecords validate: give at least one PATH (a file, a folder, or `-`)");
-        }
         return exit(EXIT_USAGE_OR_IO);
     }
     let quiet = args.input.quiet;
