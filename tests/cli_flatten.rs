@@ -344,6 +344,26 @@ fn output_that_is_an_input_is_refused_and_the_input_kept() {
     assert_eq!(fs::read(&input).unwrap(), doc, "the input is untouched");
 }
 
+/// An instant whose UTC date is in year 0 keeps its own offset, as one in year 10000 does: RFC 3339
+/// (and this crate's own parser) has no year 0.
+#[test]
+fn year_0_in_utc_keeps_its_offset() {
+    let dir = scratch("year_0");
+    let file = dir.join("page.json");
+    fs::write(
+        &file,
+        r#"{"value": [{"id": "s", "segments": [{"id": "g",
+            "startDateTime": "0001-01-01T00:30:00+01:00", "endDateTime": "0001-01-01T01:30:00+01:00",
+            "media": [{"streams": [{}]}]}]}]}"#,
+    )
+    .unwrap();
+    let o = run(&["flatten", &s(&file)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rows = rows(&stdout(&o));
+    assert_eq!(rows[0]["segmentStart"], "0001-01-01T00:30:00+01:00");
+    assert_eq!(rows[0]["segmentEnd"], "0001-01-01T00:30:00Z");
+}
+
 /// Values a JSON number or an RFC 3339 UTC time cannot hold keep their own text: OData's `"INF"`
 /// for a float, the original offset for an instant in UTC year 10000.
 #[test]

@@ -121,16 +121,18 @@ pub(crate) fn non_finite(v: f64) -> &'static str {
     }
 }
 
-/// A timestamp as RFC 3339: in UTC with `Z`, except the few instants whose UTC date is in year
-/// 10000 (`9999-12-31T23:59:59-01:00`), which RFC 3339 cannot write in UTC: they keep their own
-/// offset, which names the same instant.
+/// A timestamp as RFC 3339: in UTC with `Z`, except the few instants whose UTC date is in year 0
+/// (`0001-01-01T00:30:00+01:00`) or year 10000 (`9999-12-31T23:59:59-01:00`), which RFC 3339
+/// cannot write in UTC: they keep their own offset, which names the same instant.
 fn rfc3339(t: &Timestamp) -> impl fmt::Display + '_ {
+    /// 0001-01-01T00:00:00Z in Unix seconds.
+    const YEAR_1: i64 = -62_135_596_800;
     /// 10000-01-01T00:00:00Z in Unix seconds.
     const YEAR_10000: i64 = 253_402_300_800;
     struct Show<'t>(&'t Timestamp);
     impl fmt::Display for Show<'_> {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            if self.0.unix_seconds() < YEAR_10000 {
+            if (YEAR_1..YEAR_10000).contains(&self.0.unix_seconds()) {
                 self.0.display_utc().fmt(f)
             } else {
                 self.0.fmt(f)
