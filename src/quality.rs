@@ -180,10 +180,10 @@ impl MediaKind {
         stream: &crate::MediaStream<'_>,
         session_modalities: Option<&crate::ModalitySet<'_>>,
     ) -> Option<MediaKind> {
-        let label = stream.media_label.and_then(|l| l.decode().ok());
+        let label = stream.media_label.map(|l| l.decode_lossy());
         let modalities = session_modalities.into_iter().flat_map(|m| m.iter());
-        let names: Vec<&str> = modalities.map(|m| m.as_str()).collect();
-        MediaKind::from_label_and_modalities(label.as_deref(), names.iter().copied())
+        let names: Vec<_> = modalities.map(|m| m.text()).collect();
+        MediaKind::from_label_and_modalities(label.as_deref(), names.iter().map(|n| &**n))
     }
 }
 

@@ -344,6 +344,32 @@ fn output_that_is_an_input_is_refused_and_the_input_kept() {
     assert_eq!(fs::read(&input).unwrap(), doc, "the input is untouched");
 }
 
+/// Text is written decoded: an unknown enum member's escapes too, and a string holding an escaped
+/// lone surrogate (valid JSON, not valid Unicode) keeps its text with U+FFFD in place of the
+/// surrogate, rather than becoming null.
+#[test]
+fn unknown_enum_members_and_lone_surrogates_are_decoded() {
+    let dir = scratch("decoded_text");
+    let file = dir.join("page.json");
+    fs::write(
+        &file,
+        r#"{"value": [{"id": "a\ud800b", "modalities": ["holo\u0067ram"], "segments": [{"id": "g",
+            "media": [{"label": "main-\udc00audio", "streams": [{"streamDirection": "new\u0041",
+            "audioCodec": "x\"y", "videoCodec": "\u00e9t\u00e9"}]}]}]}]}"#,
+    )
+    .unwrap();
+    let o = run(&["flatten", &s(&file)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rows = rows(&stdout(&o));
+    let row = &rows[0];
+    assert_eq!(row["sessionId"], "a\u{FFFD}b");
+    assert_eq!(row["modalities"], serde_json::json!(["hologram"]));
+    assert_eq!(row["mediaLabel"], "main-\u{FFFD}audio");
+    assert_eq!(row["streamDirection"], "newA");
+    assert_eq!(row["audioCodec"], "x\"y");
+    assert_eq!(row["videoCodec"], "\u{e9}t\u{e9}");
+}
+
 /// An instant whose UTC date is in year 0 keeps its own offset, as one in year 10000 does: RFC 3339
 /// (and this crate's own parser) has no year 0.
 #[test]

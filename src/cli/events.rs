@@ -131,7 +131,7 @@ impl State {
                     DocShape::CallRecordsPage => Shape::CallRecordsPage,
                     DocShape::Other => Shape::Other,
                 };
-                if let Some(id) = page.call_record_id.and_then(owned) {
+                if let Some(id) = page.call_record_id.map(owned) {
                     if self.document_id.is_none() {
                         row.set(col::CALL_RECORD_ID, Cell::Str(Cow::Owned(id.clone())));
                     }
@@ -144,7 +144,7 @@ impl State {
                     stats.shape = Shape::CallRecord;
                 }
                 value_errors(stats, &record.errors);
-                let id = record.id.and_then(owned);
+                let id = record.id.map(owned);
                 if stats.shape == Shape::CallRecordsPage {
                     // Each element of a list page is its own call record.
                     self.document_id = id;
@@ -271,19 +271,19 @@ fn value_errors(stats: &mut DocStats, errors: &FieldErrors<'_>) {
     }
 }
 
-fn owned(s: JsonStr<'_>) -> Option<String> {
-    s.decode().ok().map(Cow::into_owned)
+fn owned(s: JsonStr<'_>) -> String {
+    s.decode_lossy().into_owned()
 }
 
+/// A string's text; an escaped lone surrogate, which JSON allows and no Rust string holds, is
+/// written as U+FFFD rather than losing the whole value.
 fn text<'a>(s: Option<JsonStr<'a>>) -> Cell<'a> {
-    match s.map(|s| s.decode()) {
-        Some(Ok(s)) => Cell::Str(s),
-        _ => Cell::Null,
-    }
+    s.map_or(Cell::Null, |s| Cell::Str(s.decode_lossy()))
 }
 
-fn enumeration(e: Option<&str>) -> Cell<'_> {
-    e.map_or(Cell::Null, |e| Cell::Str(Cow::Borrowed(e)))
+/// An enum member's text, an unknown member's escapes decoded.
+fn enumeration(e: Option<Cow<'_, str>>) -> Cell<'_> {
+    e.map_or(Cell::Null, Cell::Str)
 }
 
 fn time<'a>(t: Option<Timestamp>) -> Cell<'a> {
@@ -312,7 +312,7 @@ fn boolean<'a>(v: Option<bool>) -> Cell<'a> {
 
 fn modalities<'a>(m: Option<ModalitySet<'a>>) -> Cell<'a> {
     match m {
-        Some(m) => Cell::List(m.iter().map(|x| Cow::Borrowed(x.as_str())).collect()),
+        Some(m) => Cell::List(m.iter().map(|x| x.text()).collect()),
         None => Cell::Null,
     }
 }
@@ -337,9 +337,9 @@ fn stream<'a>(s: &MediaStream<'a>) -> [(&'static str, Cell<'a>); 30] {
         ("streamId", text(s.stream_id)),
         (
             "streamDirection",
-            enumeration(s.stream_direction.map(|e| e.as_str())),
+            enumeration(s.stream_direction.map(|e| e.text())),
         ),
-        ("audioCodec", enumeration(s.audio_codec.map(|e| e.as_str()))),
+        ("audioCodec", enumeration(s.audio_codec.map(|e| e.text()))),
         (
             "averageAudioDegradation",
             float(s.average_audio_degradation),
@@ -398,7 +398,7 @@ fn stream<'a>(s: &MediaStream<'a>) -> [(&'static str, Cell<'a>); 30] {
         ),
         ("rmsFreezeDurationNs", nanos(s.rms_freeze_duration)),
         ("startDateTime", time(s.start_date_time)),
-        ("videoCodec", enumeration(s.video_codec.map(|e| e.as_str()))),
+        ("videoCodec", enumeration(s.video_codec.map(|e| e.text()))),
         ("wasMediaBypassed", boolean(s.was_media_bypassed)),
     ]
 }
@@ -412,7 +412,7 @@ fn network<'a>(n: &NetworkInfo<'a>) -> [(&'static str, Cell<'a>); 25] {
         ),
         (
             "connectionType",
-            enumeration(n.connection_type.map(|e| e.as_str())),
+            enumeration(n.connection_type.map(|e| e.text())),
         ),
         ("delayEventRatio", float(n.delay_event_ratio)),
         ("dnsSuffix", text(n.dns_suffix)),
@@ -421,7 +421,7 @@ fn network<'a>(n: &NetworkInfo<'a>) -> [(&'static str, Cell<'a>); 25] {
         ("macAddress", text(n.mac_address)),
         (
             "networkTransportProtocol",
-            enumeration(n.network_transport_protocol.map(|e| e.as_str())),
+            enumeration(n.network_transport_protocol.map(|e| e.text())),
         ),
         ("port", int32(n.port)),
         (
@@ -433,7 +433,7 @@ fn network<'a>(n: &NetworkInfo<'a>) -> [(&'static str, Cell<'a>); 25] {
         ("relayPort", int32(n.relay_port)),
         ("sentQualityEventRatio", float(n.sent_quality_event_ratio)),
         ("subnet", text(n.subnet)),
-        ("wifiBand", enumeration(n.wifi_band.map(|e| e.as_str()))),
+        ("wifiBand", enumeration(n.wifi_band.map(|e| e.text()))),
         ("wifiBatteryCharge", int32(n.wifi_battery_charge)),
         ("wifiChannel", int32(n.wifi_channel)),
         ("wifiMicrosoftDriver", text(n.wifi_microsoft_driver)),
@@ -443,7 +443,7 @@ fn network<'a>(n: &NetworkInfo<'a>) -> [(&'static str, Cell<'a>); 25] {
         ),
         (
             "wifiRadioType",
-            enumeration(n.wifi_radio_type.map(|e| e.as_str())),
+            enumeration(n.wifi_radio_type.map(|e| e.text())),
         ),
         ("wifiSignalStrength", int32(n.wifi_signal_strength)),
         ("wifiVendorDriver", text(n.wifi_vendor_driver)),
@@ -539,11 +539,11 @@ fn endpoint<'a>(e: &Endpoint<'a>) -> [(&'static str, Cell<'a>); 26] {
         ),
         (
             "userAgent.platform",
-            enumeration(ua.and_then(|u| u.platform).map(|e| e.as_str())),
+            enumeration(ua.and_then(|u| u.platform).map(|e| e.text())),
         ),
         (
             "userAgent.productFamily",
-            enumeration(ua.and_then(|u| u.product_family).map(|e| e.as_str())),
+            enumeration(ua.and_then(|u| u.product_family).map(|e| e.text())),
         ),
         (
             "userAgent.azureADAppId",
@@ -555,7 +555,7 @@ fn endpoint<'a>(e: &Endpoint<'a>) -> [(&'static str, Cell<'a>); 26] {
         ),
         (
             "userAgent.role",
-            enumeration(ua.and_then(|u| u.role).map(|e| e.as_str())),
+            enumeration(ua.and_then(|u| u.role).map(|e| e.text())),
         ),
         ("identity.user.id", user_id),
         ("identity.user.displayName", user_name),
@@ -584,7 +584,7 @@ fn endpoint<'a>(e: &Endpoint<'a>) -> [(&'static str, Cell<'a>); 26] {
         ),
         (
             "feedback.rating",
-            enumeration(feedback.and_then(|f| f.rating).map(|e| e.as_str())),
+            enumeration(feedback.and_then(|f| f.rating).map(|e| e.text())),
         ),
         ("feedback.text", text(feedback.and_then(|f| f.text))),
     ]

@@ -34,9 +34,19 @@ macro_rules! graph_enum {
                 None
             }
 
-            /// The Graph text of the member (for `Unknown`, its raw text).
+            /// The Graph text of the member (for `Unknown`, its raw text, escapes undecoded).
             pub fn as_str(&self) -> &'a str {
                 GraphEnum::as_str(self)
+            }
+
+            /// The member's text, decoded: the Graph text of a known member, and an unknown
+            /// member's text with its escapes decoded ([`JsonStr::decode_lossy`]). This is the
+            /// text to show or store; [`as_str`](Self::as_str) is the input's spelling.
+            pub fn text(&self) -> std::borrow::Cow<'a, str> {
+                match self {
+                    $name::Unknown(s) => s.decode_lossy(),
+                    _ => std::borrow::Cow::Borrowed(self.as_str()),
+                }
             }
 
             /// True for a member this crate does not know.
@@ -67,8 +77,9 @@ macro_rules! graph_enum {
         }
 
         impl core::fmt::Display for $name<'_> {
+            /// Writes [`text`](Self::text): an unknown member's escapes decoded.
             fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                f.write_str(self.as_str())
+                f.write_str(&self.text())
             }
         }
 
@@ -333,6 +344,22 @@ impl serde::Serialize for ModalitySet<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_decodes_an_unknown_members_escapes() {
+        let cases: &[(&[u8], &str, &str)] = &[
+            (br"new\u0041", r"new\u0041", "newA"),
+            (br#"x\"y"#, r#"x\"y"#, "x\"y"),
+            (br"\ud800", r"\ud800", "\u{FFFD}"),
+            // A known member spelled with an escape is the known member.
+            (br"caller\u0054oCallee", "callerToCallee", "callerToCallee"),
+        ];
+        for &(raw, spelled, text) in cases {
+            let e = MediaStreamDirection::from_json(JsonStr::from_raw(raw));
+            assert_eq!((e.as_str(), &*e.text()), (spelled, text), "{raw:?}");
+            assert_eq!(e.to_string(), text, "{raw:?}");
+        }
+    }
 
     #[test]
     fn known_and_unknown_members() {

@@ -6,15 +6,9 @@ use serde::{Serialize, Serializer};
 use crate::value::{Duration, JsonStr, Timestamp};
 
 impl Serialize for JsonStr<'_> {
+    /// The decoded text; an escaped lone surrogate becomes U+FFFD ([`JsonStr::decode_lossy`]).
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if !self.has_escapes() {
-            return s.serialize_str(&String::from_utf8_lossy(self.raw()));
-        }
-        let mut buf = vec![0u8; self.raw().len()];
-        match super::keys::unescape_small(self.raw(), &mut buf) {
-            Some(b) => s.serialize_str(&String::from_utf8_lossy(b)),
-            None => s.serialize_str(&String::from_utf8_lossy(self.raw())),
-        }
+        s.serialize_str(&self.decode_lossy())
     }
 }
 

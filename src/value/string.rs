@@ -226,6 +226,58 @@ impl<'a> JsonStr<'a> {
         Ok(Cow::Owned(out))
     }
 
+    /// The decoded text, never failing: what [`decode`](JsonStr::decode) rejects becomes U+FFFD
+    /// (the replacement character) and the rest is still decoded. JSON allows an escaped lone
+    /// surrogate (`"\ud800"`), which no Rust string can hold; text from the tokenizer can fail to
+    /// decode for that reason only.
+    ///
+    /// ```
+    /// # use callrecords::JsonStr;
+    /// assert_eq!(JsonStr::from_raw(br"a\ud800b\u00e9").decode_lossy(), "a\u{FFFD}b\u{e9}");
+    /// assert_eq!(JsonStr::from_raw(br"plain").decode_lossy(), "plain");
+    /// ```
+    pub fn decode_lossy(&self) -> Cow<'a, str> {
+        match self.decode() {
+            Ok(s) => s,
+            Err(_) => self.decode_replacing(),
+        }
+    }
+
+    #[cold]
+    fn decode_replacing(&self) -> Cow<'a, str> {
+        let raw = self.raw;
+        let mut out = String::with_capacity(raw.len() + 2);
+        let mut pieces = self.pieces();
+        loop {
+            let at = pieces.pos;
+            match pieces.next() {
+                None => return Cow::Owned(out),
+                Some(Ok(Piece::Raw(s))) => out.push_str(s),
+                Some(Ok(Piece::Char(c))) => out.push(c),
+                Some(Err(_)) => {
+                    let rest = raw.get(at..).unwrap_or_default();
+                    // Past what failed: invalid UTF-8 up to the next escape (replaced as
+                    // `from_utf8_lossy` does), a `\u` escape's six bytes (a lone surrogate), or
+                    // a backslash and the byte after it (an unknown escape).
+                    let skip = match rest {
+                        [b'\\', b'u', ..] => 6,
+                        [b'\\', ..] => 2,
+                        _ => {
+                            let run = memchr::memchr(b'\\', rest).unwrap_or(rest.len());
+                            out.push_str(&String::from_utf8_lossy(
+                                rest.get(..run).unwrap_or_default(),
+                            ));
+                            pieces.pos = at + run;
+                            continue;
+                        }
+                    };
+                    out.push(char::REPLACEMENT_CHARACTER);
+                    pieces.pos = (at + skip).min(raw.len());
+                }
+            }
+        }
+    }
+
     /// Same as [`decode`](JsonStr::decode).
     pub fn as_str(&self) -> Result<Cow<'a, str>, ValueError> {
         self.decode()
@@ -376,5 +428,36 @@ mod tests {
         assert_eq!(dec(br"ab\u12"), Err((K::InvalidEscape, 2)));
         assert_eq!(dec(b"a\\n\xff"), Err((K::InvalidUtf8, 3)));
         assert_eq!(dec(b"\xff"), Err((K::InvalidUtf8, 0)));
+    }
+
+    #[test]
+    fn lossy_decoding_replaces_only_what_fails() {
+        let cases: &[(&[u8], &str)] = &[
+            (b"plain", "plain"),
+            (br"\u00e9t\u00e9", "\u{e9}t\u{e9}"),
+            (br"a\ud800b", "a\u{FFFD}b"),
+            (br"\udc00", "\u{FFFD}"),
+            // A high surrogate whose partner is not a low one: the pair after it still decodes.
+            (br"\ud83d\u0041", "\u{FFFD}A"),
+            (br"\ud83d\ud83d\ude00", "\u{FFFD}\u{1F600}"),
+            (br"x\ud800\n", "x\u{FFFD}\n"),
+            (br"ab\x", "ab\u{FFFD}"),
+            (br"ab\", "ab\u{FFFD}"),
+            (br"ab\u12", "ab\u{FFFD}"),
+            (b"a\\n\xffb\\t", "a\n\u{FFFD}b\t"),
+            (b"\xe2\x82", "\u{FFFD}"),
+        ];
+        for &(raw, want) in cases {
+            let s = JsonStr::from_raw(raw);
+            assert_eq!(s.decode_lossy(), want, "{raw:?}");
+            // Text that decodes is decoded the same way (and borrowed when it has no escapes).
+            if let Ok(exact) = s.decode() {
+                assert_eq!(exact, want, "{raw:?}");
+            }
+        }
+        assert!(matches!(
+            JsonStr::from_raw(b"plain").decode_lossy(),
+            Cow::Borrowed("plain")
+        ));
     }
 }
