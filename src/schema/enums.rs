@@ -4,6 +4,7 @@
 //! not know (for example one added to Graph later), so no member is ever lost or an error.
 //! `unknownFutureValue` is a known member (`UnknownFutureValue`).
 
+use crate::tokenizer::{NextValue, Scalar, Tokenizer};
 use crate::value::JsonStr;
 
 use super::keys::unescape_small;
@@ -242,13 +243,19 @@ pub const MODALITY_UNKNOWN_INLINE: usize = 2;
 /// The set of `modalities` of a call record or session: a bitset of the known members, plus the
 /// first [`MODALITY_UNKNOWN_INLINE`] unknown members' raw texts and a flag when there were more.
 ///
-/// No allocation. Order and duplicates of the input array are not kept (it is a set); iteration
-/// yields the known members in declared order, then the kept unknown ones in input order.
+/// Order and duplicates of the input array are not kept (it is a set); iteration yields the known
+/// members in declared order, then the unknown ones in input order. Building the set makes no
+/// allocation. When the parser finds more unknown members than it keeps inline, it keeps the
+/// array's text as well, so that none is lost: [`iter`](Self::iter), [`len`](Self::len) and
+/// [`contains`](Self::contains) then read the rest from that text (which allocates a little, in
+/// this rare case only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ModalitySet<'a> {
     bits: u8,
     unknown: [Option<JsonStr<'a>>; MODALITY_UNKNOWN_INLINE],
     more_unknown: bool,
+    /// The input's `[...]` text, kept by the parser when `more_unknown` is set.
+    array: Option<&'a [u8]>,
 }
 
 const MODALITY_KNOWN: [Modality<'static>; 6] = [
@@ -271,7 +278,50 @@ impl<'a> ModalitySet<'a> {
             bits: 0,
             unknown: [None; MODALITY_UNKNOWN_INLINE],
             more_unknown: false,
+            array: None,
         }
+    }
+
+    /// Keeps `array`, the input text of the array this set was read from, when it had more
+    /// unknown members than the set keeps inline.
+    pub(crate) fn keep_array(&mut self, array: &'a [u8]) {
+        if self.more_unknown {
+            self.array = Some(array);
+        }
+    }
+
+    /// Every unknown member, in input order without repeats, read from the kept array text; empty
+    /// when no text was kept.
+    fn all_unknown(&self) -> Vec<JsonStr<'a>> {
+        let mut out: Vec<JsonStr<'a>> = Vec::new();
+        let Some(array) = self.array else {
+            return out;
+        };
+        let mut tok = Tokenizer::new(array);
+        if tok.begin_array().is_err() {
+            return out;
+        }
+        // The text was validated when the set was read; the members that are not strings were
+        // value errors then, and are skipped here.
+        while let Ok(true) = tok.next_element() {
+            match tok.next_value() {
+                Ok((NextValue::Scalar(Scalar::String(s)), _)) => {
+                    let unknown = matches!(Modality::from_json(s), Modality::Unknown(_));
+                    if unknown && !out.iter().any(|k| k.raw() == s.raw()) {
+                        out.push(s);
+                    }
+                }
+                // `next_value` consumes a scalar, but not an object or array.
+                Ok((NextValue::Object | NextValue::Array, _)) => {
+                    if tok.skip_value().is_err() {
+                        break;
+                    }
+                }
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        out
     }
 
     /// Adds a member. Unknown members beyond the inline capacity only set [`Self::has_more_unknown`].
@@ -302,6 +352,7 @@ impl<'a> ModalitySet<'a> {
             None => match m {
                 Modality::Unknown(raw) => {
                     self.unknown.iter().flatten().any(|s| s.raw() == raw.raw())
+                        || self.all_unknown().iter().any(|s| s.raw() == raw.raw())
                 }
                 _ => false,
             },
@@ -313,24 +364,41 @@ impl<'a> ModalitySet<'a> {
         self.bits == 0 && self.unknown[0].is_none()
     }
 
-    /// The number of members kept (known plus inline unknown).
+    /// The number of members: known ones plus unknown ones (inline, or read from the kept array
+    /// text).
     pub fn len(&self) -> usize {
-        self.bits.count_ones() as usize + self.unknown.iter().flatten().count()
+        let unknown = match self.array {
+            Some(_) => self.all_unknown().len(),
+            None => self.unknown.iter().flatten().count(),
+        };
+        self.bits.count_ones() as usize + unknown
     }
 
-    /// True when more unknown members appeared than the set keeps inline.
+    /// True when more unknown members appeared than the set keeps inline. A set read by the
+    /// parser still yields them all (see the type's docs); one built with
+    /// [`insert`](Self::insert) has dropped them.
     pub fn has_more_unknown(&self) -> bool {
         self.more_unknown
     }
 
-    /// The members: known ones in declared order, then the kept unknown ones.
+    /// The members: known ones in declared order, then the unknown ones in input order.
     pub fn iter(&self) -> impl Iterator<Item = Modality<'a>> + '_ {
+        let inline = self
+            .unknown
+            .iter()
+            .flatten()
+            .filter(|_| self.array.is_none());
         MODALITY_KNOWN
             .iter()
             .enumerate()
             .filter(move |(i, _)| self.bits & (1 << i) != 0)
             .map(|(_, m)| *m)
-            .chain(self.unknown.iter().flatten().map(|s| Modality::Unknown(*s)))
+            .chain(
+                inline
+                    .copied()
+                    .chain(self.all_unknown())
+                    .map(Modality::Unknown),
+            )
     }
 }
 
@@ -344,6 +412,47 @@ impl serde::Serialize for ModalitySet<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_parsed_set_keeps_every_unknown_member() {
+        let doc = br#"{"value": [{"id": "s", "modalities": ["hologram", "audio", "smell",
+            "ta\u0073te", "hologram", null, {"x": ["y"]}, "touch", 3, "video"]}]}"#;
+        let mut sets = Vec::new();
+        for ev in crate::events(doc) {
+            if let Ok(crate::Event::Session(s)) = ev {
+                sets.extend(s.modalities);
+            }
+        }
+        assert_eq!(sets.len(), 1, "one session with modalities: {sets:?}");
+        let Some(set) = sets.first().copied() else {
+            return;
+        };
+        let texts: Vec<String> = set.iter().map(|m| m.text().into_owned()).collect();
+        assert_eq!(
+            texts,
+            ["audio", "video", "hologram", "smell", "taste", "touch"]
+        );
+        assert_eq!(set.len(), 6);
+        assert!(set.has_more_unknown());
+        for raw in [&b"touch"[..], b"smell", b"hologram"] {
+            assert!(
+                set.contains(Modality::Unknown(JsonStr::from_raw(raw))),
+                "{raw:?}"
+            );
+        }
+        assert!(
+            !set.contains(Modality::Unknown(JsonStr::from_raw(b"taste"))),
+            "raw text differs"
+        );
+        assert!(!set.contains(Modality::Data));
+
+        // Built by hand, the set has no text to read the rest from: it keeps two.
+        let mut built = ModalitySet::new();
+        for raw in [&b"a"[..], b"b", b"c"] {
+            built.insert(Modality::Unknown(JsonStr::from_raw(raw)));
+        }
+        assert_eq!((built.len(), built.has_more_unknown()), (2, true));
+    }
 
     #[test]
     fn text_decodes_an_unknown_members_escapes() {

@@ -315,6 +315,7 @@ impl<'a> Cx<'a> {
         acc: &mut Acc<'a>,
         fp: FieldPath,
     ) -> R<Option<ModalitySet<'a>>> {
+        let start = self.tok.offset();
         if !self.array_start(acc, fp)? {
             return Ok(None);
         }
@@ -322,6 +323,13 @@ impl<'a> Cx<'a> {
         while self.tok.next_element()? {
             if let Some(m) = self.enumeration::<Modality<'a>>(acc, fp)? {
                 set.insert(m);
+            }
+        }
+        if set.has_more_unknown() {
+            // More unknown members than the set holds inline: it keeps the array's text.
+            let end = self.tok.offset();
+            if let Some(array) = self.tok.input().get(start..end) {
+                set.keep_array(array);
             }
         }
         Ok(Some(set))
