@@ -1829,12 +1829,10 @@ impl Ref {
             match Modality::MEMBERS.iter().position(|m| *m == x) {
                 Some(i) => known[i] = true,
                 None => {
+                    // Two are kept inline; the rest is read from the array's text, and flagged.
                     if !unknown.iter().any(|u| u == x) {
-                        if unknown.len() < 2 {
-                            unknown.push(x.to_string());
-                        } else {
-                            more = true;
-                        }
+                        more |= unknown.len() >= 2;
+                        unknown.push(x.to_string());
                     }
                 }
             }
