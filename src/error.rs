@@ -12,7 +12,8 @@ use crate::value::ValueError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// The input ended inside a value. A streaming caller should feed more input.
+    /// The input ended inside a value (or inside a UTF-8 character). A streaming caller should
+    /// feed more input.
     Eof,
     /// A value was expected (document start, after `:`, `[` or `,` in an array).
     ExpectedValue,
@@ -36,7 +37,8 @@ pub enum ErrorKind {
     InvalidEscape,
     /// An unescaped control character (U+0000 to U+001F) inside a string.
     ControlCharacterInString,
-    /// The input is not valid UTF-8.
+    /// The input is not valid UTF-8 (an input that ends inside a character is [`ErrorKind::Eof`]
+    /// when it ends inside a string, and the grammar's error for that byte elsewhere).
     InvalidUtf8,
     /// Nesting went deeper than the configured limit.
     DepthLimitExceeded,

@@ -188,6 +188,27 @@ fn truncated_input_is_eof_at_the_cut() {
     }
 }
 
+/// A cut inside a multi-byte character is the end of the input too, not invalid UTF-8: the input
+/// was cut short (a truncated download), on every path.
+#[test]
+fn truncated_inside_a_character_is_eof_at_the_cut() {
+    let doc = "{\"value\": [{\"id\": \"é€😀\", \"segments\": [{\"id\": \"ü\"}]}]}".as_bytes();
+    for cut in 0..doc.len() {
+        let part = &doc[..cut];
+        let slice = callrecords::events(part)
+            .find_map(Result::err)
+            .expect("a truncated document fails");
+        let fed = feed_cuts(part, &[], StreamOptions::new()).expect_err("the feeder too");
+        let read = read_all(part, StreamOptions::new().read_size(1)).expect_err("the reader too");
+        for (path, err) in [("slice", slice), ("feeder", fed), ("reader", read)] {
+            assert!(
+                err.is_eof() && err.offset() == cut as u64,
+                "{path} cut {cut}: {err}"
+            );
+        }
+    }
+}
+
 #[test]
 fn oversize_session_is_an_error_naming_index_and_size() {
     let (_, doc) = corpus()

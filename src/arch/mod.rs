@@ -494,8 +494,15 @@ impl Indexer {
             return None;
         };
         let at = from + valid;
-        if error_len.is_some() || end >= input.len() {
+        if error_len.is_some() {
             return Some(at);
+        }
+        if end >= input.len() {
+            // The input ends inside a character: it was cut short, which the tokenizer reports
+            // (the end of the input inside a string, or a byte that cannot start a value) rather
+            // than as invalid UTF-8.
+            self.utf8_pos = end;
+            return None;
         }
         // A sequence cut by the window's end: finish its character from the following bytes.
         let tail = input.get(at..input.len().min(at + 4)).unwrap_or(&[]);
@@ -506,6 +513,11 @@ impl Indexer {
             }
             Err(e) if e.valid_up_to() > 0 => {
                 self.utf8_pos = at + e.valid_up_to();
+                None
+            }
+            // The input ends inside this character: cut short, as above.
+            Err(e) if e.error_len().is_none() && at + tail.len() >= input.len() => {
+                self.utf8_pos = input.len();
                 None
             }
             Err(_) => Some(at),

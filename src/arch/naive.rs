@@ -35,9 +35,11 @@ pub(crate) fn index(input: &[u8]) -> NaiveIndex {
         &mut out.backslashes,
         &mut out.error,
     );
-    if let Err(e) = core::str::from_utf8(input) {
-        let at = e.valid_up_to();
-        if out.error.is_none_or(|(_, first)| at < first) {
+    // An input that ends inside a character (no `error_len`) was cut short: stage 1 leaves that
+    // to the tokenizer, which reports the end of the input (or the byte where it stands).
+    if let Err(e) = core::str::from_utf8(input).map_err(|e| (e.valid_up_to(), e.error_len())) {
+        let (at, len) = e;
+        if len.is_some() && out.error.is_none_or(|(_, first)| at < first) {
             out.error = Some((ErrorKind::InvalidUtf8, at));
         }
     }

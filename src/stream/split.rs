@@ -701,8 +701,9 @@ impl Splitter {
 
 /// The error for byte `i` of `window`, rejected where punctuation (`kind`) was expected. The
 /// tokenizer validates UTF-8 before the grammar, so a byte that begins an invalid UTF-8 sequence
-/// is [`ErrorKind::InvalidUtf8`]; a valid character is `kind`. `None` when the window ends inside
-/// the sequence before `eof`: the next bytes decide.
+/// is [`ErrorKind::InvalidUtf8`]; a valid character is `kind`, and so is a character the input
+/// ends inside of (at `eof`: the input was cut short, which stage 1 leaves to the grammar).
+/// `None` when the window ends inside the sequence before `eof`: the next bytes decide.
 fn misplaced(window: &[u8], i: usize, eof: bool, kind: ErrorKind) -> Option<ErrorKind> {
     let seq = window.get(i..window.len().min(i.saturating_add(4)))?;
     if seq.first().is_some_and(u8::is_ascii) {
@@ -711,7 +712,8 @@ fn misplaced(window: &[u8], i: usize, eof: bool, kind: ErrorKind) -> Option<Erro
     match core::str::from_utf8(seq) {
         Ok(_) => Some(kind),
         Err(e) if e.valid_up_to() > 0 => Some(kind),
-        Err(e) if e.error_len().is_some() || eof => Some(ErrorKind::InvalidUtf8),
+        Err(e) if e.error_len().is_some() => Some(ErrorKind::InvalidUtf8),
+        Err(_) if eof => Some(kind),
         Err(_) => None,
     }
 }
