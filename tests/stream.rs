@@ -773,6 +773,11 @@ fn an_earlier_error_wins_over_the_splitters_own_and_over_the_end_of_input() {
         b"{\"value\":[{}]} \xe2\x82\xac",
         b"{\"value\":[{}\xe2\x82]}",
         b"{\"value\":[{}]} \xe2\x82",
+        // A stray lead byte where a session belongs: the splitter takes it for a one-byte
+        // session, whose bytes end inside the character; the bytes after it make it invalid.
+        b"{\"value\":[\n \xdb  {}]}",
+        b"{\"value\":[\xe2\x82,{}]}",
+        b"{\"value\":[{},\xf0\x9f\x98]}",
         // A stray byte right after the session array, and a broken member after it.
         b"{\"id\": \"cr\", \"sessions\": [{\"id\": \"a\"}]$0e9, \"x\": 1}",
         b"{\"value\": [{\"id\": \"a\"}] \xff, \"x\": 1}",

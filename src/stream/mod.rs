@@ -428,12 +428,15 @@ impl<'s> Section<'s> {
     /// the delimiter after it, so its parse meets the end of its bytes where the slice iterator
     /// meets that delimiter: an end-of-input error there is really the broken literal or number
     /// (`tru]`, `1.]`, `t ` at the top level), which a parse that sees the bytes after the section
-    /// reports as the slice iterator does.
+    /// reports as the slice iterator does. So is an error at a character its bytes end inside of
+    /// (a stray `\xdb` where a session belongs): stage 1 takes that for a cut input, where the
+    /// bytes after it may make it invalid UTF-8.
     #[cold]
     fn cut_short(&mut self, e: Error) -> Error {
         let end = self.offset + self.bytes.len() as u64;
-        if !e.is_eof()
-            || e.offset() != end
+        let at_cut = (e.is_eof() && e.offset() == end)
+            || cut_character(self.bytes).is_some_and(|at| e.offset() >= self.offset + at as u64);
+        if !at_cut
             || !matches!(
                 self.what,
                 What::Session { .. } | What::Record { .. } | What::Document
@@ -460,6 +463,17 @@ impl<'s> Section<'s> {
             Some(real) if !real.is_eof() && real.offset() <= end => real,
             _ => e,
         }
+    }
+}
+
+/// Where `bytes` end inside a UTF-8 character: the offset of its first byte.
+fn cut_character(bytes: &[u8]) -> Option<usize> {
+    let from = bytes.len().saturating_sub(3);
+    let lead = bytes.get(from..)?.iter().rposition(|&b| b >= 0xC0)?;
+    let at = from + lead;
+    match core::str::from_utf8(bytes.get(at..)?) {
+        Err(e) if e.error_len().is_none() => Some(at),
+        _ => None,
     }
 }
 
