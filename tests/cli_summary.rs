@@ -47,7 +47,7 @@ fn corpus_counts_match_serde_json() {
     let v = summary_json(&["corpus/"]);
     let (mut sessions, mut segments, mut media, mut streams, mut files) =
         (0u64, 0u64, 0u64, 0u64, 0u64);
-    let mut next_links = 0u64;
+    let (mut next_links, mut headers, mut not_call_records) = (0u64, 0u64, 0u64);
     for e in std::fs::read_dir(root().join("corpus/docs")).unwrap() {
         let p = e.unwrap().path();
         if p.extension().is_none_or(|x| x != "json") {
@@ -56,6 +56,14 @@ fn corpus_counts_match_serde_json() {
         files += 1;
         let doc: Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
         let Some(top) = doc.as_object() else { continue };
+        // The docs corpus holds two kinds of top-level object: pages (`value`) and callRecord
+        // documents (`sessions`); the two resource templates (a segment and a media object) are
+        // neither.
+        if top.contains_key("sessions") {
+            headers += 1;
+        } else if !top.contains_key("value") {
+            not_call_records += 1;
+        }
         next_links += top
             .keys()
             .filter(|k| k.ends_with("@odata.nextLink"))
@@ -88,6 +96,9 @@ fn corpus_counts_match_serde_json() {
     assert_eq!(v["media"], media);
     assert_eq!(v["streams"], streams);
     assert_eq!(v["nextLinksNotFollowed"], next_links);
+    assert_eq!(v["callRecordHeaders"], headers);
+    assert_eq!(v["notCallRecords"], not_call_records);
+    assert_eq!((headers, not_call_records), (5, 2));
     let q = &v["quality"];
     let classified: u64 = ["audio", "video", "videoBasedScreenSharing", "other"]
         .iter()

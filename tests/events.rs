@@ -479,6 +479,58 @@ fn other_shapes_yield_no_records() {
     assert_eq!(it.shape(), Some(Shape::SessionsPage));
 }
 
+/// Which top-level objects are call records. A segment or session on its own shares `id`,
+/// `startDateTime`, `endDateTime` and `modalities` with a call record, so those alone do not make
+/// one; a `sessions` member, a member only a call record has, or an entity context does.
+const SHAPE_TABLE: &[(&str, Shape)] = &[
+    (
+        r#"{"id":"s","startDateTime":"2020-01-01T00:00:00Z","endDateTime":"2020-01-01T00:01:00Z"}"#,
+        Shape::Other,
+    ),
+    (
+        r#"{"id":"s","caller":{},"callee":{},"media":[{}]}"#,
+        Shape::Other,
+    ),
+    (r#"{"modalities":["audio"],"segments":[]}"#, Shape::Other),
+    (r#"{"id":"c","sessions":[]}"#, Shape::CallRecord),
+    (r#"{"sessions":null}"#, Shape::CallRecord),
+    (r#"{"id":"c","version":1}"#, Shape::CallRecord),
+    (r#"{"type":"groupCall"}"#, Shape::CallRecord),
+    (r#"{"id":"c","organizer":null}"#, Shape::CallRecord),
+    (
+        r#"{"lastModifiedDateTime":"2020-01-01T00:00:00Z"}"#,
+        Shape::CallRecord,
+    ),
+    (r#"{"joinWebUrl":null,"id":"c"}"#, Shape::CallRecord),
+    (r#"{"participants_v2":[]}"#, Shape::CallRecord),
+    (
+        r#"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#communications/callRecords/$entity","id":"c"}"#,
+        Shape::CallRecord,
+    ),
+    (
+        r#"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#communications/callRecords('c')/sessions/$entity","id":"s"}"#,
+        Shape::Other,
+    ),
+    (r#"{"value":[],"id":"c","version":1}"#, Shape::SessionsPage),
+];
+
+#[test]
+fn call_record_shape_needs_a_member_only_a_call_record_has() {
+    for &(doc, shape) in SHAPE_TABLE {
+        let mut it = events(doc.as_bytes());
+        let evs: Vec<Event<'_>> = it.by_ref().collect::<Result<_, _>>().unwrap();
+        assert_eq!(it.shape(), Some(shape), "{doc}");
+        let header = evs.iter().any(|e| matches!(e, Event::CallRecord(_)));
+        assert_eq!(header, shape == Shape::CallRecord, "{doc}");
+        let strict = all_with(doc.as_bytes(), Options::default().strict(true));
+        assert_eq!(
+            strict.err().map(|e| e.kind()),
+            (shape == Shape::Other).then_some(ErrorKind::NotCallRecords),
+            "{doc}"
+        );
+    }
+}
+
 #[test]
 fn depth_limit_applies_to_unknown_subtrees() {
     let deep = format!(

@@ -596,6 +596,33 @@ fn generated_callrecord_with_late_header_fields_repeats_the_complete_header() {
     assert!(seen_late, "no generated document had late header fields");
 }
 
+/// Header members after the session array: the stream must repeat the header when any of them is
+/// a callRecord field, even one a segment also has (`id`), and decide the shape as the slice
+/// iterator does when the document has no session array.
+#[test]
+fn late_and_shared_header_members_match_the_slice_iterator_at_every_split() {
+    let docs: [&[u8]; 7] = [
+        br#"{"version":1,"sessions":[{"id":"s"}],"id":"c"}"#,
+        br#"{"sessions":[{"id":"s"}],"startDateTime":"2020-01-01T00:00:00Z"}"#,
+        br#"{"sessions":[{"id":"s"}],"modalities":["audio"],"@odata.nextLink":"n"}"#,
+        br#"{"id":"c","sessions":[],"type":"peerToPeer"}"#,
+        br#"{"id":"s","startDateTime":"2020-01-01T00:00:00Z","media":[]}"#,
+        br#"{"id":"c","joinWebUrl":null}"#,
+        br#"{"@odata.context":"x#communications/callRecords/$entity","id":"c"}"#,
+    ];
+    for doc in docs {
+        let name = String::from_utf8_lossy(doc);
+        for cut in 0..=doc.len() {
+            feed_and_check(
+                doc,
+                &[cut],
+                StreamOptions::new(),
+                &format!("{name} cut {cut}"),
+            );
+        }
+    }
+}
+
 #[test]
 fn syntax_error_inside_a_session_has_stream_offset_line_and_column() {
     let doc = b"{\"value\": [\n  {\"id\": \"a\"},\n  {\"id\": \"b\", \"isTest\": tru }\n]}";

@@ -22,6 +22,19 @@ type Record<'v> = (
     String,
 );
 
+/// The members only a call record has: one of them (or `sessions`, or an entity context) makes a
+/// top-level object a callRecord document, as in the library's `Shape::CallRecord`.
+const RECORD_ONLY: [&str; 8] = [
+    "version",
+    "type",
+    "lastModifiedDateTime",
+    "joinWebUrl",
+    "organizer",
+    "participants",
+    "organizer_v2",
+    "participants_v2",
+];
+
 /// Walks one whole document, calling `consumer` for every stream row.
 ///
 /// Returns the document's stats, or the problem that made it invalid (a syntax error, or with
@@ -73,7 +86,12 @@ pub(crate) fn walk<'a>(
             records.push((None, Some(v), "/value".to_string()));
         }
     } else if top.contains_key("sessions")
-        || (top.contains_key("id") && (top.contains_key("modalities") || top.contains_key("type")))
+        || RECORD_ONLY.iter().any(|k| top.contains_key(*k))
+        || context.is_some_and(|c| {
+            c.contains("communications/callRecords")
+                && c.contains("$entity")
+                && !c.contains("/sessions")
+        })
     {
         stats.shape = Shape::CallRecord;
         let sessions = match top.get("sessions") {

@@ -21,6 +21,12 @@ pub enum Shape {
     /// A sessions page: `{"@odata.context", "value": [session…], "@odata.nextLink"}`.
     SessionsPage,
     /// A callRecord document: the call record's fields plus `"sessions": [session…]`.
+    ///
+    /// A top-level object without `value` is one when it has a `sessions` member, a member only a
+    /// call record has (`version`, `type`, `lastModifiedDateTime`, `joinWebUrl`, `organizer`,
+    /// `participants`, `organizer_v2`, `participants_v2`), or an `@odata.context` naming one call
+    /// record (`…#communications/callRecords…/$entity`). `id`, `startDateTime`, `endDateTime`
+    /// and `modalities` alone do not count: a session or segment on its own has them too.
     CallRecord,
     /// A callRecords list page (`GET /communications/callRecords`):
     /// `{"@odata.context": "…#communications/callRecords", "value": [callRecord…]}`. Each call
@@ -415,6 +421,34 @@ fn is_call_records_list(ctx: Option<JsonStr<'_>>) -> bool {
         && memchr::memmem::find(raw, b"callRecords('").is_none()
 }
 
+/// True for the callRecord members that a session or segment does not have. `id`,
+/// `startDateTime`, `endDateTime` and `modalities` are shared, so a document holding only those
+/// (such as a segment or session on its own) is not taken for a call record.
+fn record_only_field(key: &[u8]) -> bool {
+    matches!(
+        key,
+        b"version"
+            | b"type"
+            | b"lastModifiedDateTime"
+            | b"joinWebUrl"
+            | b"organizer"
+            | b"participants"
+            | b"organizer_v2"
+            | b"participants_v2"
+    )
+}
+
+/// True when an `@odata.context` names one call record
+/// (`…#communications/callRecords(sessions(segments()))/$entity`), not a session of one.
+fn is_call_record_entity(ctx: Option<JsonStr<'_>>) -> bool {
+    let Some(raw) = ctx.map(|c| c.raw()) else {
+        return false;
+    };
+    memchr::memmem::find(raw, b"communications/callRecords").is_some()
+        && memchr::memmem::find(raw, b"$entity").is_some()
+        && memchr::memmem::find(raw, b"/sessions").is_none()
+}
+
 fn parse_segment<'a>(
     cx: &mut Cx<'a>,
     parent: &mut Acc<'a>,
@@ -583,7 +617,10 @@ pub(crate) struct Top<'a> {
     pub(crate) sessions: Option<(Root, &'a [u8])>,
     has_value: bool,
     has_sessions: bool,
-    header_seen: bool,
+    /// A callRecord field was met (any of them, including those a session or segment also has).
+    pub(crate) header_seen: bool,
+    /// A field only a callRecord has was met (see [`record_only_field`]).
+    record_field: bool,
     value_arr: Option<&'a [u8]>,
     sessions_arr: Option<&'a [u8]>,
     /// Where the first `value` or `sessions` array began (its `[`), and whether it holds call
@@ -772,6 +809,7 @@ fn top_keys_inner<'a>(
             k => {
                 if header_field(cx, &mut top.header, acc, k)? {
                     top.header_seen = true;
+                    top.record_field |= record_only_field(k);
                 } else {
                     cx.record_other(at, FieldPath::new(), key)?;
                 }
@@ -790,7 +828,7 @@ pub(crate) fn top_decide(top: &mut Top<'_>) {
             Shape::SessionsPage
         };
         top.sessions = top.value_arr.map(|a| (Root::Value, a));
-    } else if top.has_sessions || top.header_seen {
+    } else if top.has_sessions || top.record_field || is_call_record_entity(top.page.context) {
         top.shape = Shape::CallRecord;
         top.sessions = top.sessions_arr.map(|a| (Root::Sessions, a));
     }

@@ -83,6 +83,8 @@ struct TopParse<'s> {
     page: PageInfo<'s>,
     header: CallRecord<'s>,
     shape: Shape,
+    /// A callRecord field was met (which alone does not make the text a callRecord document).
+    header_seen: bool,
 }
 
 fn top<'s>(
@@ -118,6 +120,7 @@ fn top<'s>(
         page: t.page,
         header: t.header,
         shape: t.shape,
+        header_seen: t.header_seen,
     })
 }
 
@@ -235,7 +238,7 @@ fn parse_into<'s>(
             let mut extra: Vec<Event<'s>> = recycle(mem::take(&mut bufs.extra));
             let late = top(bytes, base, bufs, &mut extra);
             let r = late.map(|late| {
-                let late_header = late.shape == Shape::CallRecord && shape == Shape::CallRecord;
+                let late_header = late.header_seen && shape == Shape::CallRecord;
                 if late.page.context.is_some() || late_header {
                     // Members of the header came after the session array: deliver the complete
                     // page info and header again.
