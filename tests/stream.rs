@@ -754,6 +754,33 @@ fn stage1_errors_inside_sessions_match_the_slice_iterator_at_every_split() {
     }
 }
 
+/// Depth limits small enough to stop at the session array or inside a session: the header's
+/// text is closed with a synthesized `"value":[]}`, but a depth error there must be the real
+/// array's `[`, whatever whitespace or escapes its key had.
+#[test]
+fn small_depth_limits_match_the_slice_iterator_at_every_split() {
+    let cases: &[&[u8]] = &[
+        br#"{"value":[{"id":"a"}]}"#,
+        br#"{"value" : [ ] }"#,
+        br#"{"@odata.context":"x",   "v\u0061lue"  :[{"id":"a"}]}"#,
+        br#"{"id":"c", "version":1,  "sessions" :[{"segments":[{}]}]}"#,
+        br#"{"sessions": [{"id":"a"}], "id": "c"}"#,
+    ];
+    for limit in 1..=3 {
+        let options = callrecords::Options::default().depth_limit(limit);
+        for (n, doc) in cases.iter().enumerate() {
+            if callrecords::Events::with_options(doc, options).any(|e| e.is_err()) {
+                assert_first_error_matches_slice(n, doc, options);
+            } else {
+                assert!(
+                    limit > 1,
+                    "case {n}: a limit of 1 stops at the session array"
+                );
+            }
+        }
+    }
+}
+
 /// The splitter checks the top-level punctuation itself and stops at the end of the input, but
 /// the section it is inside of then has not been parsed: an error earlier in that section is the
 /// first error of the input, and the stream must report it as the slice iterator does, wherever

@@ -68,7 +68,12 @@ pub(crate) enum What<'s> {
     Record {
         index: usize,
     },
-    Header(Shape),
+    /// The members before the session array, closed with the array's key and `[]}` (see
+    /// `Core::build_header`); `array` is the stream offset of the real array's `[`.
+    Header {
+        shape: Shape,
+        array: u64,
+    },
     Trailer {
         shape: Shape,
         header: &'s [u8],
@@ -218,8 +223,17 @@ fn parse_into<'s>(
             *tail = tl;
             r.map_err(|e| fix_offset(e, base))
         }
-        What::Header(shape) => {
-            let mut t = top(bytes, base, bufs, tail)?;
+        What::Header { shape, array } => {
+            let mut t = top(bytes, base, bufs, tail).map_err(|e| {
+                // The only error the closing `"value":[]}` can hold is the depth limit at its
+                // `[` (a limit of 1): the slice iterator reports it at the real array's `[`.
+                let open = (base + bytes.len() as u64).saturating_sub(3);
+                if e.kind() == ErrorKind::DepthLimitExceeded && e.offset() == open {
+                    e.shifted(array.saturating_sub(open))
+                } else {
+                    e
+                }
+            })?;
             t.page.shape = shape;
             out.push(Event::Page(t.page));
             if shape == Shape::CallRecord {

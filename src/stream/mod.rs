@@ -780,6 +780,7 @@ impl Core {
             split,
             ..
         } = self;
+        let array = split.array_open();
         let ahead = split.indexed(&found);
         let from = (found.start - *base) as usize;
         let to = (found.end - *base) as usize;
@@ -795,7 +796,11 @@ impl Core {
                 },
             ),
             Part::Whole => (SectionKind::Document, &window[from..to], What::Document),
-            Part::Header => (SectionKind::Header, &header[..], What::Header(shape)),
+            Part::Header => (
+                SectionKind::Header,
+                &header[..],
+                What::Header { shape, array },
+            ),
             Part::Trailer { comma } => {
                 trailer_text(synth, &window[from..to], found.start, comma);
                 (

@@ -153,6 +153,8 @@ pub(crate) struct Splitter {
     trailer_comma: Option<u64>,
     /// The shape, once the session array was found.
     shape: Option<Shape>,
+    /// Stream offset of the session array's `[`, once found.
+    array_open: u64,
     /// Index of the next session.
     index: usize,
     /// Set when `advance` fails: the undelivered section it was in and that section's first byte.
@@ -180,6 +182,7 @@ impl Splitter {
             last_member_end: 0,
             trailer_comma: None,
             shape: None,
+            array_open: 0,
             index: 0,
             failed_in: None,
             whole: None,
@@ -189,6 +192,11 @@ impl Splitter {
     /// The shape, once known.
     pub(crate) fn shape(&self) -> Option<Shape> {
         self.shape
+    }
+
+    /// Stream offset of the session array's `[`, once the header was delivered.
+    pub(crate) fn array_open(&self) -> u64 {
+        self.array_open
     }
 
     /// The stage-1 index of the session `found`, when it was built while finding its end.
@@ -401,6 +409,7 @@ impl Splitter {
                             } else {
                                 self.last_member_end
                             };
+                            self.array_open = self.pos;
                             self.pos += 1;
                             self.state = State::BeforeElement { comma: false };
                             return Ok(Step::Section(Found {
