@@ -52,7 +52,9 @@ pub enum ErrorKind {
     Value(crate::value::ValueErrorKind),
     /// The document is valid JSON but not a callRecords shape (strict mode only).
     NotCallRecords,
-    /// A streamed session was larger than `max_session_bytes`.
+    /// A streamed section was larger than `max_session_bytes`: a session, the top-level members
+    /// before or after the session array, or a whole document without one. The message names
+    /// which, and its size.
     SessionTooLarge,
     /// Reading the input failed.
     Io,
@@ -329,7 +331,7 @@ impl Error {
             ErrorKind::InputTooLarge => "an input smaller than 4 GiB",
             ErrorKind::Value(_) => "a valid value for this field",
             ErrorKind::NotCallRecords => "a callRecords sessions page or callRecord document",
-            ErrorKind::SessionTooLarge => "a session within max_session_bytes",
+            ErrorKind::SessionTooLarge => "a section within max_session_bytes",
             ErrorKind::Io => "readable input",
         }
     }

@@ -258,6 +258,40 @@ fn oversize_session_is_an_error_naming_index_and_size() {
     }
 }
 
+/// The bound holds for every section, and the message names which one went over it.
+#[test]
+fn oversize_sections_other_than_sessions_are_named() {
+    let pad = "0123456789".repeat(4);
+    let cases = [
+        (
+            format!(r#"{{"a":"{pad}"}}"#),
+            // Its members are checked as they complete: no array yet.
+            "the top-level members before any session array are 47 bytes",
+        ),
+        (
+            format!(r#"{{"a":"{pad}","value":[]}}"#),
+            "the top-level members before any session array are 47 bytes",
+        ),
+        (
+            format!(r#"{{"value":[],"a":"{pad}"}}"#),
+            "the top-level members after the session array are",
+        ),
+        (format!(r#"["{pad}"]"#), "the top-level value is 44 bytes"),
+        (
+            format!(r#"{{"value":[{{"a":"{pad}"}}]}}"#),
+            "session 0 is 48 bytes",
+        ),
+    ];
+    for (doc, want) in &cases {
+        let err = read_all(doc.as_bytes(), StreamOptions::new().max_session_bytes(20))
+            .expect_err("too large");
+        assert_eq!(err.kind(), ErrorKind::SessionTooLarge, "{doc}");
+        let msg = err.to_string();
+        assert!(msg.contains(want), "{doc}: {msg}");
+        assert!(msg.contains("max_session_bytes = 20"), "{doc}: {msg}");
+    }
+}
+
 #[test]
 fn io_errors_pass_through_with_their_source() {
     struct Failing<'a>(&'a [u8]);

@@ -613,9 +613,16 @@ impl Splitter {
     #[cold]
     fn too_large(&self, size: u64, index: Option<usize>, complete: bool) -> Error {
         let what = match index {
-            Some(i) => format!("session {i}"),
-            None if self.shape.is_some() => "the top-level members after the session array".into(),
-            None => "the top-level members before the session array".into(),
+            Some(i) => format!("session {i} is"),
+            None if self.shape.is_some() => {
+                "the top-level members after the session array are".into()
+            }
+            // `end_object` of a document without a session array.
+            None if matches!(self.state, State::Done) => {
+                "the document, which has no session array, is".into()
+            }
+            None if matches!(self.state, State::WholeValue) => "the top-level value is".into(),
+            None => "the top-level members before any session array are".into(),
         };
         let size = if complete {
             format!("{size} bytes")
@@ -623,7 +630,7 @@ impl Splitter {
             format!("at least {size} bytes so far")
         };
         Error::at(ErrorKind::SessionTooLarge, self.keep_from()).with_detail(format!(
-            "{what} is {size}, over max_session_bytes = {}",
+            "{what} {size}, over max_session_bytes = {}",
             self.max
         ))
     }
@@ -658,8 +665,8 @@ impl Splitter {
         self.pos = end;
         match self.state {
             State::WholeValue => {
-                self.state = State::Done;
                 self.check_size(end - start, None)?;
+                self.state = State::Done;
                 Ok(Step::Section(Found {
                     part: Part::Whole,
                     start,
