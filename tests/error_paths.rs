@@ -50,6 +50,10 @@ fn reader_error(doc: &[u8], options: StreamOptions) -> Option<Error> {
     }
 }
 
+/// A table case: the document, the error kind, where it is (a byte string of the document and how
+/// far into it), and the JSON path.
+type Case<'a> = (&'a [u8], ErrorKind, (&'a [u8], usize), String);
+
 fn summary(e: &Error) -> (ErrorKind, u64, Option<String>) {
     (e.kind(), e.offset(), e.path().map(str::to_owned))
 }
@@ -86,7 +90,7 @@ fn syntax_errors_carry_the_json_path_on_every_path() {
     let deep = format!("{{\"value\": [{{\"x\": {}", "[".repeat(200));
     let deep_path = format!("/value/0/x{}", "/0".repeat(124));
     // (document, kind, where: the byte string the error is at and how far into it, path)
-    let cases: Vec<(&[u8], ErrorKind, (&[u8], usize), String)> = vec![
+    let cases: Vec<Case<'_>> = vec![
         // In a top-level member's value (after the session array).
         (
             br#"{"@odata.context": "c", "value": [], "@odata.nextLink": nul}"#,
