@@ -165,7 +165,6 @@ impl Error {
         self
     }
 
-    #[allow(dead_code, reason = "for the schema and stream layers")]
     /// Attaches the JSON path of the value being parsed.
     #[cold]
     pub(crate) fn with_path(mut self, path: impl Into<Box<str>>) -> Self {
@@ -199,9 +198,55 @@ impl Error {
         self.inner.offset
     }
 
-    /// The JSON path of the value at fault, for value errors (`/value/0/segments/1/...`).
+    /// Where in the document the error is, as a JSON Pointer (RFC 6901): `Some` for every error
+    /// that has a position in the JSON, `None` for [`ErrorKind::Io`], [`ErrorKind::NotCallRecords`]
+    /// and [`ErrorKind::InputTooLarge`] (and for errors of the bare [`Tokenizer`], which knows no
+    /// path).
+    ///
+    /// - Value errors (strict mode): the field at fault, for example
+    ///   `/value/0/segments/1/media/0/streams/2/averageJitter`.
+    /// - Syntax, end-of-input, UTF-8, control-character and depth-limit errors: the innermost value
+    ///   being read when every byte before [`Error::offset`] has been read. In an object that is
+    ///   the member once its key's closing quote was read, until the member's value ends (so
+    ///   `{"id" 1}` fails at `/id`), and the object itself between members and inside a key; in an
+    ///   array, the element once its first byte was read, until it ends, and the array itself
+    ///   between elements (so `[1, [x]]` fails at `/1`, but `[1, x]` and `[1 x]` at the array: the
+    ///   error is at `x`, before element 1 began). A number or literal ends at the byte after it
+    ///   that cannot continue it, so an error right after its last byte is still inside it
+    ///   (`[1, tru]` fails at `/1`, at the `]`). The top-level value, and any position before or
+    ///   after it, is the empty pointer `""`.
+    /// - [`ErrorKind::SessionTooLarge`] (streaming): the session that is too large
+    ///   (`/value/3`), or `""` for the top-level members.
+    ///
+    /// Keys are written as pointer tokens (`~` as `~0`, `/` as `~1`) with their escapes left as
+    /// in the input; paths name at most 1024 levels. The slice iterator, the [`Reader`] and the
+    /// [`Feeder`] give the same path for the same error.
+    ///
+    /// ```
+    /// let doc = br#"{"value": [{"id": "a"}, {"segments": [{"id": "g", "media": [{"label" "x"}]}]}]}"#;
+    /// let e = callrecords::events(doc).find_map(Result::err).unwrap();
+    /// assert_eq!(e.kind(), callrecords::ErrorKind::ExpectedColon);
+    /// assert_eq!(e.path(), Some("/value/1/segments/0/media/0/label"));
+    /// assert!(e.to_string().ends_with("at /value/1/segments/0/media/0/label at byte 69"));
+    /// ```
+    ///
+    /// [`Tokenizer`]: crate::tokenizer::Tokenizer
+    /// [`Reader`]: crate::Reader
+    /// [`Feeder`]: crate::Feeder
     pub fn path(&self) -> Option<&str> {
         self.inner.path.as_deref()
+    }
+
+    /// True for an error that has a position in the JSON but no path yet (see [`Error::path`]).
+    pub(crate) fn wants_path(&self) -> bool {
+        self.inner.path.is_none()
+            && !matches!(
+                self.inner.kind,
+                ErrorKind::Io
+                    | ErrorKind::NotCallRecords
+                    | ErrorKind::InputTooLarge
+                    | ErrorKind::Value(_)
+            )
     }
 
     /// The broad class of this error.
@@ -361,7 +406,8 @@ impl Error {
         if let Some(detail) = &self.inner.detail {
             write!(f, " ({detail})")?;
         }
-        if let Some(path) = &self.inner.path {
+        // The top-level value (the empty pointer) goes without saying.
+        if let Some(path) = self.inner.path.as_deref().filter(|p| !p.is_empty()) {
             write!(f, " at {path}")?;
         }
         Ok(())

@@ -4,9 +4,9 @@ use core::mem;
 
 use crate::error::{Error, ErrorKind};
 use crate::schema::{
-    parse_call_record_element, parse_session, top_begin, top_decide, top_keys, Acc, Annotation,
-    CallRecord, Cx, FieldErrors, FieldPath, Media, MediaStream, PageInfo, Path, Root, Segment,
-    Session, Shape, Top, TopStop, Undeclared,
+    locate, parse_call_record_element, parse_session, top_begin, top_decide, top_keys, Acc,
+    Annotation, CallRecord, Cx, FieldErrors, FieldPath, Media, MediaStream, PageInfo, Path, Root,
+    Segment, Session, Shape, Top, TopStop, Undeclared,
 };
 use crate::tokenizer::{Scratch, Tokenizer, DEFAULT_DEPTH_LIMIT};
 
@@ -480,6 +480,19 @@ fn fix_offset(e: Error, base: u64) -> Error {
     }
 }
 
+/// Gives an error that has a position but no path the JSON Pointer of its offset in `input` (the
+/// whole document). Error path only: it walks the input up to the offset.
+#[cold]
+#[inline(never)]
+fn with_pointer(input: &[u8], e: Error) -> Error {
+    if !e.wants_path() {
+        return e;
+    }
+    let at = usize::try_from(e.offset()).unwrap_or(usize::MAX);
+    let path = locate::pointer_at(input, at, 0).unwrap_or_default();
+    e.with_path(path)
+}
+
 impl<'a> Iterator for Events<'a> {
     type Item = Result<Event<'a>, Error>;
 
@@ -497,7 +510,7 @@ impl<'a> Iterator for Events<'a> {
             if let Err(e) = self.step() {
                 self.state = State::Done;
                 self.bufs.buf.clear();
-                return Some(Err(e));
+                return Some(Err(with_pointer(self.input, e)));
             }
         }
     }

@@ -244,12 +244,13 @@ fn no_path_is_a_usage_error_with_a_message() {
     }
 }
 
-/// An error the splitter finds (here a stray byte before the session array) shows the offending
-/// line and a caret whatever the input is: a file, a gzip file, or stdin, plain or gzip.
+/// An error the splitter finds (here a stray byte before the session array) shows its JSON path,
+/// the offending line and a caret whatever the input is: a file, a gzip file, or stdin, plain or
+/// gzip.
 #[test]
 fn validate_snippet_for_files_gzip_and_stdin() {
     let doc = b"{\n  \"@odata.context\": \"x\",\n  \"value\": #[]\n}\n";
-    let want = "3:12: expected a JSON value, found `#`\n  \"value\": #[]\n           ^\n";
+    let want = "3:12: expected a JSON value, found `#` at /value\n  \"value\": #[]\n           ^\n";
     let dir = scratch("snippets");
     fs::write(dir.join("a.json"), doc).unwrap();
     fs::write(dir.join("a.json.gz"), gz(doc)).unwrap();
@@ -542,7 +543,7 @@ fn validate_streams_and_reports_positions_in_the_whole_file() {
     let dir = scratch("streamed_errors");
     let session = "  {\"id\": \"s\", \"segments\": []}";
     let many = vec![session; 1000].join(",\n");
-    // (name, document, expected `line:column:`, the snippet's first line)
+    // (name, document, expected `line:column:`, the snippet's first line, the JSON path)
     let cases = [
         (
             "inside_last_session.json",
@@ -550,21 +551,24 @@ fn validate_streams_and_reports_positions_in_the_whole_file() {
             "1002:13:",
             // The whole line, from the reader's window: the indent before the session too.
             "  {\"id\": tru}",
+            " at /value/1000/id",
         ),
         (
             "between_sessions.json",
             format!("{{\"value\": [\n{many},\n  ,\n]}}\n"),
             "1002:3:",
             "  ,",
+            " at /value",
         ),
         (
             "after_the_sessions.json",
             format!("{{\"value\": [\n{many}\n],\n\"@odata.nextLink\": nul}}\n"),
             "1003:23:",
             "\"@odata.nextLink\": nul}",
+            " at /@odata.nextLink",
         ),
     ];
-    for (name, doc, position, line) in &cases {
+    for (name, doc, position, line, path) in &cases {
         let file = dir.join(name);
         fs::write(&file, doc).unwrap();
         let out = run(&["validate", file.to_str().unwrap()]);
@@ -576,6 +580,7 @@ fn validate_streams_and_reports_positions_in_the_whole_file() {
             first.starts_with(&format!("{}:{position}", file.display())),
             "{name}: {report}"
         );
+        assert!(first.ends_with(path), "{name}: {report}");
         assert_eq!(lines.next(), Some(*line), "{name}: {report}");
         assert!(
             lines.next().is_some_and(|caret| caret.ends_with('^')),

@@ -175,15 +175,21 @@ fn truncated_input_is_eof_at_the_cut() {
         // literals) for the rest, to keep the debug-build test quick.
         let stride = if i % 5 == 0 { 1 } else { 7 };
         for cut in (0..=end).step_by(stride) {
+            let slice = callrecords::events(&doc[..cut])
+                .find_map(Result::err)
+                .expect("the slice iterator fails too");
+            assert!(slice.path().is_some(), "{name} cut {cut}: {slice}");
             let err = feed_cuts(&doc[..cut], &[], StreamOptions::new())
                 .expect_err("a truncated document fails");
             assert!(err.is_eof(), "{name} cut {cut}: {err}");
             assert_eq!(err.offset(), cut as u64, "{name} cut {cut}");
+            assert_eq!(err.path(), slice.path(), "{name} cut {cut}");
             let err = read_all(&doc[..cut], StreamOptions::new()).expect_err("reader too");
             assert!(
                 err.is_eof() && err.offset() == cut as u64,
                 "{name} cut {cut}: {err}"
             );
+            assert_eq!(err.path(), slice.path(), "{name} cut {cut}, reader");
         }
     }
 }
@@ -200,11 +206,14 @@ fn truncated_inside_a_character_is_eof_at_the_cut() {
             .expect("a truncated document fails");
         let fed = feed_cuts(part, &[], StreamOptions::new()).expect_err("the feeder too");
         let read = read_all(part, StreamOptions::new().read_size(1)).expect_err("the reader too");
+        let pointer = slice.path().map(str::to_owned);
+        assert!(pointer.is_some(), "cut {cut}: {slice}");
         for (path, err) in [("slice", slice), ("feeder", fed), ("reader", read)] {
             assert!(
                 err.is_eof() && err.offset() == cut as u64,
                 "{path} cut {cut}: {err}"
             );
+            assert_eq!(err.path(), pointer.as_deref(), "{path} cut {cut}");
         }
     }
 }
@@ -342,6 +351,7 @@ fn errors_carry_stream_line_and_column() {
     let err = read_all(&doc[..], StreamOptions::new().read_size(4096)).expect_err("syntax");
     assert_eq!(err.kind(), ErrorKind::ExpectedArrayCommaOrEnd);
     assert_eq!(err.offset(), doc.len() as u64 - 3);
+    assert_eq!(err.path(), Some("/value"));
     assert_eq!(err.line_column(&[]), (5003, 3));
     assert!(err.to_string().contains("line 5003 column 3"), "{err}");
 }
@@ -675,6 +685,8 @@ fn syntax_error_inside_a_session_has_stream_offset_line_and_column() {
         let got = got.expect("error in session 1");
         assert_eq!(got.kind(), want.kind());
         assert_eq!(got.offset(), want.offset());
+        assert_eq!(got.path(), Some("/value/1/isTest"));
+        assert_eq!(got.path(), want.path());
         assert_eq!(got.line_column(&[]), want.line_column(doc));
         assert_eq!(got.line_column(&[]).0, 3);
     }
@@ -731,18 +743,30 @@ fn first_stream_error_with(doc: &[u8], cuts: &[usize], options: StreamOptions) -
 }
 
 /// Checks that the stream's first error for `doc` (case `n`) is the slice iterator's (kind,
-/// offset, line and column), fed in two chunks cut at every byte and read one byte per `read`.
+/// offset, line and column, JSON path), fed in two chunks cut at every byte and read one byte per
+/// `read`.
 fn assert_first_error_matches_slice(n: usize, doc: &[u8], events: callrecords::Options) {
     let want = callrecords::Events::with_options(doc, events)
         .find_map(Result::err)
         .unwrap_or_else(|| panic!("case {n}: the slice iterator reports an error"));
-    let want = (want.kind(), want.offset(), want.line_column(doc));
+    assert!(want.path().is_some(), "case {n}: {want}");
+    let want = (
+        want.kind(),
+        want.offset(),
+        want.line_column(doc),
+        want.path().map(str::to_owned),
+    );
     let options = StreamOptions::new().events(events);
     for cut in 0..=doc.len() {
         let got = first_stream_error_with(doc, &[cut], options)
             .unwrap_or_else(|| panic!("case {n} cut {cut}: no error"));
         assert_eq!(
-            (got.kind(), got.offset(), got.line_column(&[])),
+            (
+                got.kind(),
+                got.offset(),
+                got.line_column(&[]),
+                got.path().map(str::to_owned)
+            ),
             want,
             "case {n} cut {cut}: {got}"
         );
@@ -760,7 +784,12 @@ fn assert_first_error_matches_slice(n: usize, doc: &[u8], events: callrecords::O
         }
     };
     assert_eq!(
-        (got.kind(), got.offset(), got.line_column(&[])),
+        (
+            got.kind(),
+            got.offset(),
+            got.line_column(&[]),
+            got.path().map(str::to_owned)
+        ),
         want,
         "case {n}, 1-byte reads: {got}"
     );
@@ -971,10 +1000,16 @@ fn error_lines_and_columns_deep_in_a_pretty_stream() {
             let got = first_reader_error(&bad, read_size)
                 .unwrap_or_else(|| panic!("breaking byte {at}, read size {read_size}: no error"));
             assert_eq!(
-                (got.kind(), got.offset(), got.line_column(&[])),
-                (want.kind(), want.offset(), want.line_column(&bad)),
+                (got.kind(), got.offset(), got.line_column(&[]), got.path()),
+                (
+                    want.kind(),
+                    want.offset(),
+                    want.line_column(&bad),
+                    want.path()
+                ),
                 "breaking byte {at}, read size {read_size}: {got}"
             );
+            assert!(got.path().is_some(), "breaking byte {at}: {got}");
         }
         checked += 1;
     }
@@ -1000,8 +1035,8 @@ fn error_lines_and_columns_deep_in_a_pretty_stream() {
         for read_size in [7, 64, 4096] {
             let got = first_reader_error(&bad, read_size).expect("an error");
             assert_eq!(
-                (got.offset(), got.line_column(&[])),
-                (want.offset(), want.line_column(&bad)),
+                (got.offset(), got.line_column(&[]), got.path()),
+                (want.offset(), want.line_column(&bad), want.path()),
                 "breaking byte {at}, read size {read_size}: {got}"
             );
         }

@@ -11,11 +11,17 @@ use callrecords::Feeder;
 use libfuzzer_sys::fuzz_target;
 
 /// Events as owned text (their `Debug` form: every field, offsets and paths included), and the
-/// first error as kind and offset.
+/// first error as kind, offset and JSON path.
 #[derive(Debug, PartialEq, Eq)]
 struct Run {
     events: Vec<String>,
-    error: Option<(callrecords::ErrorKind, u64)>,
+    error: Option<(callrecords::ErrorKind, u64, Option<String>)>,
+}
+
+/// An error's kind, offset and path; every error here has a position in the JSON, so a path.
+fn summary(e: &callrecords::Error) -> (callrecords::ErrorKind, u64, Option<String>) {
+    assert!(e.path().is_some(), "an error without a path: {e:?}");
+    (e.kind(), e.offset(), e.path().map(str::to_owned))
 }
 
 fn drain(feeder: &mut Feeder, run: &mut Run) -> bool {
@@ -26,7 +32,7 @@ fn drain(feeder: &mut Feeder, run: &mut Run) -> bool {
                     match event {
                         Ok(e) => run.events.push(format!("{e:?}")),
                         Err(e) => {
-                            run.error = Some((e.kind(), e.offset()));
+                            run.error = Some(summary(&e));
                             return false;
                         }
                     }
@@ -34,7 +40,7 @@ fn drain(feeder: &mut Feeder, run: &mut Run) -> bool {
             }
             Ok(None) => return true,
             Err(e) => {
-                run.error = Some((e.kind(), e.offset()));
+                run.error = Some(summary(&e));
                 return false;
             }
         }
@@ -59,7 +65,7 @@ fn feed(doc: &[u8], cuts: &[usize]) -> Run {
     if drain(&mut feeder, &mut run) {
         assert!(feeder.is_done(), "finished without error but not done");
     }
-    if let Some((_, at)) = run.error {
+    if let Some((_, at, _)) = run.error {
         assert!(at <= doc.len() as u64, "error offset {at} past the input");
     }
     run
@@ -75,7 +81,7 @@ fn slice(doc: &[u8]) -> Run {
         match item {
             Ok(e) => run.events.push(format!("{e:?}")),
             Err(e) => {
-                run.error = Some((e.kind(), e.offset()));
+                run.error = Some(summary(&e));
                 break;
             }
         }
@@ -125,7 +131,7 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(split, whole, "split at {cuts:?} differs from one chunk");
 
     let reference = slice(doc);
-    if let (None, None, Some(arrays)) = (reference.error, whole.error, session_arrays(doc)) {
+    if let (None, None, Some(arrays)) = (&reference.error, &whole.error, session_arrays(doc)) {
         if arrays <= 1 {
             assert_eq!(
                 without_header(&whole),
@@ -134,8 +140,8 @@ fuzz_target!(|data: &[u8]| {
             );
         }
     }
-    // The same first error, kind and offset: the stream reports the first defect in the input,
-    // as the slice iterator does (the events before it may differ: the slice iterator checks a
+    // The same first error, kind, offset and JSON path: the stream reports the first defect in the
+    // input, as the slice iterator does (the events before it may differ: the slice iterator checks a
     // page's whole top level before its sessions when `@odata.context` does not come first).
     assert_eq!(
         whole.error, reference.error,

@@ -24,7 +24,8 @@ use super::walk::generalise;
 /// Examples shown after `callrecords validate --help`.
 pub(crate) const EXAMPLES: &str = "\
 Prints `ok PATH` for each valid file (not with --quiet), or `PATH:LINE:COLUMN: message` and the
-offending line with a caret for each invalid one. Folders are walked for *.json and *.json.gz; `-` reads stdin. Inputs
+offending line with a caret for each invalid one; the message ends with the JSON path of the error
+(`at /value/3/segments/0/id`) unless it is at the top level. Folders are walked for *.json and *.json.gz; `-` reads stdin. Inputs
 are streamed (memory follows the largest session, not the file) and checked in parallel; the
 report keeps the input order. The bytes validated and the throughput go to stderr.
 

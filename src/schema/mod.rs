@@ -29,6 +29,7 @@ pub mod enums;
 mod identity;
 pub(crate) mod keys;
 mod lazy;
+pub(crate) mod locate;
 mod media;
 mod path;
 #[cfg(feature = "serde")]
@@ -47,6 +48,7 @@ pub use identity::{
 };
 pub use lazy::LazyIter;
 pub use media::{DeviceInfo, Media, MediaStream, NetworkInfo, TraceRouteHop, TraceRouteHops};
+pub(crate) use path::write_pointer_token as path_token;
 pub use path::{FieldError, FieldErrors, FieldPath, Path, Root, Undeclared, FIELD_ERRORS_INLINE};
 pub(crate) use session::{
     parse_call_record_element, parse_session, top_begin, top_decide, top_keys, Top, TopStop,

@@ -184,13 +184,13 @@ impl fmt::Debug for Lossy<'_> {
 }
 
 /// Writes a key as a JSON Pointer token (`~` as `~0`, `/` as `~1`), escapes left as in the input.
-pub(crate) fn write_pointer_token(f: &mut fmt::Formatter<'_>, key: &[u8]) -> fmt::Result {
+pub(crate) fn write_pointer_token(f: &mut impl fmt::Write, key: &[u8]) -> fmt::Result {
     let s = String::from_utf8_lossy(key);
     for c in s.chars() {
         match c {
             '~' => f.write_str("~0")?,
             '/' => f.write_str("~1")?,
-            c => fmt::Write::write_char(f, c)?,
+            c => f.write_char(c)?,
         }
     }
     Ok(())

@@ -98,7 +98,7 @@ use std::io::{self, Read};
 use crate::arch::Indexed;
 use crate::error::{Error, ErrorKind};
 use crate::event::{Event, Options};
-use crate::schema::{Root, Shape};
+use crate::schema::{locate, Root, Shape};
 use events::{EventBufs, What};
 use lines::Lines;
 use split::{Found, Part, Pending, Splitter, Step};
@@ -260,6 +260,10 @@ pub struct Section<'s> {
     /// The session's stage-1 index, when the splitter built it while finding the session's end.
     ahead: Option<&'s mut Indexed>,
     bufs: &'s mut EventBufs,
+    /// The JSON Pointer of the session array, for the paths of errors.
+    array: &'s str,
+    /// The JSON Pointer of the trailer's first byte (the array's `]`).
+    joint: &'s str,
 }
 
 impl core::fmt::Debug for Section<'_> {
@@ -414,6 +418,7 @@ impl<'s> Section<'s> {
         .map(|e| {
             buf.clear();
             let e = self.cut_short(e);
+            let e = self.with_pointer(e);
             self.pos.locate(e)
         });
         SectionEvents {
@@ -422,6 +427,37 @@ impl<'s> Section<'s> {
             err,
             home: self.bufs,
         }
+    }
+
+    /// Gives an error that has a position but no path the JSON Pointer of its offset, as the slice
+    /// iterator computes it over the whole document: the section's place, then the walk over the
+    /// section's own text.
+    #[cold]
+    fn with_pointer(&self, e: Error) -> Error {
+        if !e.wants_path() {
+            return e;
+        }
+        let at = e.offset();
+        let path = match self.what {
+            What::Session { index, .. } | What::Record { index } => {
+                let prefix = format!("{}/{index}", self.array);
+                pointer_in(self.bytes, self.offset, at, &prefix, self.array, 2)
+            }
+            // The trailer's events parse the header's text first.
+            What::Trailer {
+                header,
+                header_base,
+                ..
+            } if at < self.offset => pointer_in(header, header_base, at, "", "", 0),
+            // The trailer's `{` stands for the array's `]`.
+            What::Trailer { .. } if at == self.offset => self.joint.to_string(),
+            // The depth limit at the session array's `[` (see `What::Header`): in its member.
+            What::Header { array, .. } if at == array => self.array.to_string(),
+            What::Header { .. } | What::Trailer { .. } | What::Document => {
+                pointer_in(self.bytes, self.offset, at, "", "", 0)
+            }
+        };
+        e.with_path(path)
     }
 
     /// A session (or a whole document) that is a number or a literal ends where the splitter saw
@@ -463,6 +499,30 @@ impl<'s> Section<'s> {
             Some(real) if !real.is_eof() && real.offset() <= end => real,
             _ => e,
         }
+    }
+}
+
+/// The JSON Pointer of stream offset `at` in a section's text `bytes` (which starts at stream offset
+/// `start` and holds the value at `prefix`, `above` levels deep, inside the container at `parent`):
+/// `prefix` and the walk over `bytes` up to `at` (see `schema::locate`), or `parent` once the value
+/// ended before `at`.
+#[cold]
+fn pointer_in(
+    bytes: &[u8],
+    start: u64,
+    at: u64,
+    prefix: &str,
+    parent: &str,
+    above: usize,
+) -> String {
+    let upto = usize::try_from(at.saturating_sub(start)).unwrap_or(usize::MAX);
+    if upto == 0 {
+        // The value's first byte is not read yet: the position is its container's.
+        return parent.to_string();
+    }
+    match locate::pointer_at(bytes, upto, above) {
+        Some(inner) => format!("{prefix}{inner}"),
+        None => parent.to_string(),
     }
 }
 
@@ -535,6 +595,16 @@ impl Position<'_> {
     }
 }
 
+/// `e` with the JSON Pointer `path`, when it has a position and no path yet.
+#[cold]
+fn with_path(e: Error, path: String) -> Error {
+    if e.wants_path() {
+        e.with_path(path)
+    } else {
+        e
+    }
+}
+
 /// The members after the session array as an object of their own, into `out`: `bytes` (from
 /// stream offset `start`, the array's `]`) with the `]` made `{` and the `,` that followed the
 /// array (at stream offset `comma`) made a space. Offsets stay those of the stream.
@@ -569,6 +639,10 @@ struct Core {
     header_base: u64,
     /// The document's shape, decided from the header (as the slice iterator decides it).
     shape: Shape,
+    /// The JSON Pointer of the session array, once the header was delivered.
+    array_path: String,
+    /// The JSON Pointer of the trailer's first byte, once the trailer was found.
+    joint: String,
     bufs: EventBufs,
     options: StreamOptions,
 }
@@ -594,6 +668,8 @@ impl Core {
             header: Vec::new(),
             header_base: 0,
             shape: Shape::Other,
+            array_path: String::new(),
+            joint: String::new(),
             bufs: EventBufs::new(options.events),
             options,
         }
@@ -699,25 +775,23 @@ impl Core {
             return e;
         }
         let Some((pending, start)) = self.split.failed_in() else {
-            return e;
+            let path = self.split.failed_pointer().unwrap_or_default().to_string();
+            return with_path(e, path);
         };
         // Everything held from the section's start: the bytes after the failure give the
         // tokenizer the context the slice iterator has (the delimiter after a broken literal, the
         // rest of a UTF-8 sequence); its errors past the failure do not count.
-        let Some(from) = start.checked_sub(self.base) else {
-            return e;
-        };
-        let Some(bytes) = self
-            .buf
-            .get(from as usize..self.filled)
-            .filter(|b| !b.is_empty())
-        else {
-            return e;
-        };
+        let from = start
+            .checked_sub(self.base)
+            .and_then(|f| usize::try_from(f).ok());
+        let bytes = from
+            .and_then(|f| self.buf.get(f..self.filled))
+            .unwrap_or_default();
         let root = match self.shape {
             Shape::CallRecord => Root::Sessions,
             _ => Root::Value,
         };
+        let array = self.split.array_path().to_string();
         let (bytes, what): (&[u8], What<'_>) = match pending {
             Pending::Session(index) if self.shape == Shape::CallRecordsPage => {
                 (bytes, What::Record { index })
@@ -732,10 +806,31 @@ impl Core {
                 (&self.synth[..], What::Document)
             }
         };
-        match events::first_error(bytes, start, what, &mut self.bufs) {
+        let found = if bytes.is_empty() {
+            None
+        } else {
+            events::first_error(bytes, start, what, &mut self.bufs)
+        };
+        let e = match found {
             Some(earlier) if !earlier.is_eof() && earlier.offset() <= e.offset() => earlier,
             _ => e,
+        };
+        if !e.wants_path() {
+            return e;
         }
+        // The path as the slice iterator walks it: the section's place, then its own text.
+        let at = e.offset();
+        let path = match pending {
+            Pending::Session(index) => {
+                pointer_in(bytes, start, at, &format!("{array}/{index}"), &array, 2)
+            }
+            // The trailer's `{` stands for the array's `]`.
+            Pending::Members { trailer: true, .. } if at == start => {
+                self.split.array_pointer_at(at)
+            }
+            Pending::Whole | Pending::Members { .. } => pointer_in(bytes, start, at, "", "", 0),
+        };
+        e.with_path(path)
     }
 
     /// Copies the header members and closes them with the session array's key and an empty array,
@@ -755,13 +850,16 @@ impl Core {
         }
         self.header.extend_from_slice(key);
         self.header_base = found.start;
+        self.array_path = self.split.array_path().to_string();
         self.shape =
             events::header_shape(&self.header, found.start, &mut self.bufs).unwrap_or(shape);
     }
 
     fn section(&mut self, found: Found) -> Section<'_> {
-        if let Part::Header = found.part {
-            self.build_header(found);
+        match found.part {
+            Part::Header => self.build_header(found),
+            Part::Trailer { .. } => self.joint = self.split.array_pointer_at(found.start),
+            Part::Session(_) | Part::Whole => {}
         }
         let shape = self.shape;
         let root = match shape {
@@ -778,6 +876,8 @@ impl Core {
             header_base,
             bufs,
             split,
+            array_path,
+            joint,
             ..
         } = self;
         let array = split.array_open();
@@ -827,6 +927,8 @@ impl Core {
             what,
             ahead,
             bufs,
+            array: array_path,
+            joint,
         }
     }
 }

@@ -143,6 +143,16 @@ pub(crate) struct Splitter {
     /// Whether the key now being read (or just read) names a session array.
     key_start: u64,
     key_shape: Option<Shape>,
+    /// The raw text of the key just read, when it names a session array (`key_shape`).
+    key_raw: Vec<u8>,
+    /// The JSON Pointer of the session array (`/value`, `/sessions`, with the key's escapes as in
+    /// the input), once it was found.
+    array_path: String,
+    /// End of the last session when it was a number or literal: an error right there is still
+    /// inside it (see `schema::locate`).
+    last_scalar_end: Option<u64>,
+    /// Set when `advance` fails outside an undelivered section: the error's JSON Pointer.
+    failed_pointer: Option<String>,
     /// Start of the pending members (`{` before the array, `]` after it).
     region_start: u64,
     /// Number of complete members since `region_start`.
@@ -177,6 +187,10 @@ impl Splitter {
             value_start: 0,
             key_start: 0,
             key_shape: None,
+            key_raw: Vec::new(),
+            array_path: String::new(),
+            last_scalar_end: None,
+            failed_pointer: None,
             region_start: 0,
             region_members: 0,
             last_member_end: 0,
@@ -229,11 +243,46 @@ impl Splitter {
     /// window.
     pub(crate) fn advance(&mut self, window: &[u8], base: u64, eof: bool) -> Result<Step, Error> {
         let r = self.run(window, base, eof);
-        if r.is_err() {
+        if let Err(e) = &r {
             self.failed_in = self.pending();
+            if self.failed_in.is_none() {
+                self.failed_pointer = Some(self.pointer_here(e.offset()));
+            }
             self.state = State::Failed;
         }
         r
+    }
+
+    /// The JSON Pointer of an error at stream offset `at` raised outside any undelivered section
+    /// (in the session array's punctuation, or before or after the top-level value), as
+    /// `schema::locate` gives it for the whole input.
+    #[cold]
+    fn pointer_here(&self, at: u64) -> String {
+        match self.state {
+            State::BeforeElement { .. } | State::AfterElement => self.array_pointer_at(at),
+            // Right after the array's `]`, before or after the top-level value, or at its end.
+            _ => String::new(),
+        }
+    }
+
+    /// The JSON Pointer of stream offset `at` between the session array's elements: the array, or
+    /// the last session when it is a number or literal that ends at `at`.
+    #[cold]
+    pub(crate) fn array_pointer_at(&self, at: u64) -> String {
+        match (self.last_scalar_end, self.index.checked_sub(1)) {
+            (Some(end), Some(last)) if end == at => format!("{}/{last}", self.array_path),
+            _ => self.array_path.clone(),
+        }
+    }
+
+    /// The JSON Pointer of the session array (empty before it was found).
+    pub(crate) fn array_path(&self) -> &str {
+        &self.array_path
+    }
+
+    /// After `advance` failed outside an undelivered section: the error's JSON Pointer.
+    pub(crate) fn failed_pointer(&self) -> Option<&str> {
+        self.failed_pointer.as_deref()
     }
 
     /// After `advance` failed: the section it was inside of, not delivered, and its first byte.
@@ -324,6 +373,8 @@ impl Splitter {
                         }
                         State::Element => {
                             self.check_size(size, Some(self.index))?;
+                            self.last_scalar_end =
+                                matches!(self.scan, ValueScan::Scalar).then_some(done);
                             let index = self.index;
                             self.index += 1;
                             self.state = State::AfterElement;
@@ -375,6 +426,10 @@ impl Splitter {
                             } else {
                                 None
                             };
+                            if self.key_shape.is_some() {
+                                self.key_raw.clear();
+                                self.key_raw.extend_from_slice(raw);
+                            }
                             self.pos = base + close as u64 + 1;
                             self.state = State::AfterKey;
                         }
@@ -404,6 +459,7 @@ impl Splitter {
                         if !self.after_array() {
                             // The session array: deliver the members before it as the header.
                             self.shape = Some(shape);
+                            self.array_path = array_pointer(&self.key_raw);
                             let header_end = if self.region_members == 0 {
                                 self.region_start + 1
                             } else {
@@ -629,10 +685,17 @@ impl Splitter {
         } else {
             format!("at least {size} bytes so far")
         };
-        Error::at(ErrorKind::SessionTooLarge, self.keep_from()).with_detail(format!(
-            "{what} {size}, over max_session_bytes = {}",
-            self.max
-        ))
+        // The section that is too large: the session, or the top-level members.
+        let path = match index {
+            Some(i) => format!("{}/{i}", self.array_path),
+            None => String::new(),
+        };
+        Error::at(ErrorKind::SessionTooLarge, self.keep_from())
+            .with_detail(format!(
+                "{what} {size}, over max_session_bytes = {}",
+                self.max
+            ))
+            .with_path(path)
     }
 
     /// The window is exhausted: ask for more, or finish at the end of the input.
@@ -675,6 +738,7 @@ impl Splitter {
             }
             State::Element => {
                 self.check_size(end - start, Some(self.index))?;
+                self.last_scalar_end = Some(end);
                 let index = self.index;
                 self.index += 1;
                 self.state = State::AfterElement;
@@ -744,6 +808,13 @@ fn skip_ws(window: &[u8], mut i: usize, base: u64) -> u64 {
         i += 1;
     }
     base + i as u64
+}
+
+/// The JSON Pointer of the top-level member whose raw key (between the quotes) is `raw`.
+fn array_pointer(raw: &[u8]) -> String {
+    let mut path = String::from("/");
+    let _ = crate::schema::path_token(&mut path, raw);
+    path
 }
 
 /// Whether a raw key (between the quotes, escapes undecoded) is `value` or `sessions`.

@@ -1,0 +1,368 @@
+//! Where a byte offset lies in a JSON text, as a JSON Pointer: the path of errors that are not
+//! about a known field (syntax, end of input, invalid UTF-8, depth limit).
+//!
+//! Error path only: a scalar walk, byte by byte, from the start of the text to the offset. It
+//! does not validate (the bytes before an error's offset are a valid prefix anyway) and never
+//! fails: on bytes JSON does not allow it carries on in a fixed, documented way.
+//!
+//! # The position
+//!
+//! The pointer names the innermost value being read once every byte *before* the offset has been
+//! read:
+//!
+//! - in an object, from the closing quote of a member's key until that member's value ends, the
+//!   member (`/obj/key`); elsewhere (after `{`, between members, at a `,`, inside a key string)
+//!   the object itself (`/obj`);
+//! - in an array, once an element's first byte was read and until that element ends, the element
+//!   (`/arr/3`); elsewhere (after `[`, between elements, at a `,`, at an element's first byte) the
+//!   array itself (`/arr`);
+//! - a string ends with its closing quote and a container with its closing bracket; a number or
+//!   literal ends at the first byte after it that cannot continue it (whitespace or one of
+//!   `,` `}` `]` `{` `[` `:` `"`), so an offset right after its last byte is still inside it;
+//! - the top-level value is the empty pointer `""`, as is any position before or after it.
+//!
+//! Keys are written as JSON Pointer tokens (`~` as `~0`, `/` as `~1`) with their escapes left as in
+//! the input (`"a\u002fb"` is `/a\u002fb`); array indices in decimal.
+//!
+//! # Bounds
+//!
+//! No recursion; one frame per open container up to [`MAX_LEVELS`] levels. Deeper containers are
+//! only counted (their strings still skipped), so memory stays bounded whatever the input, and the
+//! pointer then names the first [`MAX_LEVELS`] levels only.
+
+use core::fmt::Write as _;
+
+use crate::arch::{ends_scalar, is_ws};
+
+use super::path::write_pointer_token;
+
+/// The most levels a pointer names; deeper levels are left out.
+pub(crate) const MAX_LEVELS: usize = 1024;
+
+#[derive(Debug, Clone, Copy)]
+enum Frame {
+    /// An object, in the member whose raw key is `text[key.0..key.1]` (`None`: between members).
+    Object { key: Option<(usize, usize)> },
+    /// An array, in element `index` when `open` (otherwise between elements).
+    Array { index: u64, open: bool },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// A value is expected (the start, after `:`, after `[` or `,` in an array).
+    Value,
+    /// In a number or literal.
+    Scalar,
+    /// In a string value (`true`: the previous byte was an escaping backslash).
+    Str(bool),
+    /// In a key that started at `usize` (just after its opening quote).
+    Key(usize, bool),
+    /// After `{` or `,` in an object: a key (or `}`) is expected.
+    BeforeKey,
+    /// After a key: `:` is expected.
+    BeforeColon,
+    /// After a value inside a container: `,` or the closing bracket is expected.
+    After,
+    /// Inside containers deeper than [`MAX_LEVELS`]: only brackets and strings are followed.
+    Hidden,
+    /// In a string inside the hidden levels.
+    HiddenStr(bool),
+    /// The top-level value has ended.
+    Done,
+}
+
+struct Walk {
+    frames: Vec<Frame>,
+    /// Levels above the text's own top-level value, counted against [`MAX_LEVELS`].
+    above: usize,
+    /// Open containers past [`MAX_LEVELS`].
+    hidden: u64,
+    mode: Mode,
+}
+
+impl Walk {
+    /// A value begins: an array holding it is now in that element.
+    fn begin_value(&mut self) {
+        if let Some(Frame::Array { open, .. }) = self.frames.last_mut() {
+            *open = true;
+        }
+    }
+
+    /// The value in the innermost frame (or the top-level value) has ended.
+    fn end_value(&mut self) {
+        self.mode = match self.frames.last_mut() {
+            None => Mode::Done,
+            Some(Frame::Object { key }) => {
+                *key = None;
+                Mode::After
+            }
+            Some(Frame::Array { open, .. }) => {
+                *open = false;
+                Mode::After
+            }
+        };
+    }
+
+    fn push(&mut self, frame: Frame, mode: Mode) {
+        if self.frames.len().saturating_add(self.above) >= MAX_LEVELS {
+            self.hidden = 1;
+            self.mode = Mode::Hidden;
+        } else {
+            self.frames.push(frame);
+            self.mode = mode;
+        }
+    }
+
+    /// A closing bracket (of either kind: the walk does not validate).
+    fn close(&mut self) {
+        if self.frames.pop().is_none() {
+            self.mode = Mode::Done;
+            return;
+        }
+        self.end_value();
+    }
+
+    fn step(&mut self, i: usize, b: u8) {
+        match self.mode {
+            Mode::Value => match b {
+                _ if is_ws(b) => {}
+                b'{' => {
+                    self.begin_value();
+                    self.push(Frame::Object { key: None }, Mode::BeforeKey);
+                }
+                b'[' => {
+                    self.begin_value();
+                    self.push(
+                        Frame::Array {
+                            index: 0,
+                            open: false,
+                        },
+                        Mode::Value,
+                    );
+                }
+                b'"' => {
+                    self.begin_value();
+                    self.mode = Mode::Str(false);
+                }
+                b']' | b'}' => self.close(),
+                // An empty value (`[1,,2]`): as if one had ended.
+                b',' => self.after(b),
+                b':' => {}
+                _ => {
+                    self.begin_value();
+                    self.mode = Mode::Scalar;
+                }
+            },
+            Mode::Scalar => {
+                if ends_scalar(b) {
+                    self.end_value();
+                    self.step(i, b);
+                }
+            }
+            Mode::Str(escaped) => {
+                if escaped {
+                    self.mode = Mode::Str(false);
+                } else if b == b'\\' {
+                    self.mode = Mode::Str(true);
+                } else if b == b'"' {
+                    self.end_value();
+                }
+            }
+            Mode::Key(start, escaped) => {
+                if escaped {
+                    self.mode = Mode::Key(start, false);
+                } else if b == b'\\' {
+                    self.mode = Mode::Key(start, true);
+                } else if b == b'"' {
+                    if let Some(Frame::Object { key }) = self.frames.last_mut() {
+                        *key = Some((start, i));
+                    }
+                    self.mode = Mode::BeforeColon;
+                }
+            }
+            Mode::BeforeKey => match b {
+                b'"' => self.mode = Mode::Key(i + 1, false),
+                b'}' | b']' => self.close(),
+                _ => {}
+            },
+            Mode::BeforeColon => match b {
+                b':' => self.mode = Mode::Value,
+                b'}' | b']' => self.close(),
+                b',' => self.end_value_then(b),
+                _ => {}
+            },
+            Mode::After => self.after(b),
+            Mode::Hidden => match b {
+                b'"' => self.mode = Mode::HiddenStr(false),
+                b'{' | b'[' => self.hidden = self.hidden.saturating_add(1),
+                b'}' | b']' => {
+                    self.hidden = self.hidden.saturating_sub(1);
+                    if self.hidden == 0 {
+                        self.end_value();
+                    }
+                }
+                _ => {}
+            },
+            Mode::HiddenStr(escaped) => {
+                self.mode = if escaped {
+                    Mode::HiddenStr(false)
+                } else if b == b'\\' {
+                    Mode::HiddenStr(true)
+                } else if b == b'"' {
+                    Mode::Hidden
+                } else {
+                    Mode::HiddenStr(false)
+                };
+            }
+            Mode::Done => {}
+        }
+    }
+
+    /// A member without a value (`{"a",`): it ends here.
+    fn end_value_then(&mut self, b: u8) {
+        self.end_value();
+        self.after(b);
+    }
+
+    /// After a value in a container.
+    fn after(&mut self, b: u8) {
+        match b {
+            b',' => match self.frames.last_mut() {
+                Some(Frame::Object { .. }) => self.mode = Mode::BeforeKey,
+                Some(Frame::Array { index, .. }) => {
+                    *index = index.saturating_add(1);
+                    self.mode = Mode::Value;
+                }
+                None => self.mode = Mode::Done,
+            },
+            b'}' | b']' => self.close(),
+            _ => {}
+        }
+    }
+
+    fn pointer(&self, text: &[u8]) -> String {
+        let mut out = String::new();
+        for frame in &self.frames {
+            match *frame {
+                Frame::Object {
+                    key: Some((from, to)),
+                } => {
+                    out.push('/');
+                    let key = text.get(from..to).unwrap_or_default();
+                    let _ = write_pointer_token(&mut out, key);
+                }
+                Frame::Array { index, open: true } => {
+                    let _ = write!(out, "/{index}");
+                }
+                Frame::Object { key: None } | Frame::Array { open: false, .. } => break,
+            }
+        }
+        out
+    }
+}
+
+/// The JSON Pointer of the position `offset` in `text` (see the [module docs](self)), relative to
+/// `text`'s top-level value; `None` when that value ended before `offset`. `above` is how many
+/// levels hold `text` in the whole document (they count against [`MAX_LEVELS`]).
+#[cold]
+#[inline(never)]
+pub(crate) fn pointer_at(text: &[u8], offset: usize, above: usize) -> Option<String> {
+    let mut walk = Walk {
+        frames: Vec::new(),
+        above,
+        hidden: 0,
+        mode: Mode::Value,
+    };
+    let upto = text.get(..offset).unwrap_or(text);
+    for (i, &b) in upto.iter().enumerate() {
+        walk.step(i, b);
+    }
+    (walk.mode != Mode::Done).then(|| walk.pointer(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The pointer at every offset of `text` (`-` when the top-level value has ended).
+    fn all(text: &[u8]) -> Vec<String> {
+        (0..=text.len())
+            .map(|i| pointer_at(text, i, 0).unwrap_or_else(|| "-".into()))
+            .collect()
+    }
+
+    #[test]
+    fn positions_in_objects_and_arrays() {
+        // Offsets:       0123456789012345678
+        let text = br#"{"a": [1, {"b":2}]}"#;
+        let got = all(text);
+        let want = [
+            "", "", "", "", "/a", "/a", "/a", "/a", "/a/0", "/a", "/a", "/a/1", "/a/1", "/a/1",
+            "/a/1/b", "/a/1/b", "/a/1/b", "/a", "", "-",
+        ];
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn scalars_end_at_their_delimiter() {
+        assert_eq!(pointer_at(b"[tru]", 4, 0).as_deref(), Some("/0"));
+        assert_eq!(pointer_at(b"[1 ]", 2, 0).as_deref(), Some("/0"));
+        assert_eq!(pointer_at(b"[1 ]", 3, 0).as_deref(), Some(""));
+        assert_eq!(pointer_at(b"[1,", 3, 0).as_deref(), Some(""));
+        assert_eq!(pointer_at(b"12", 2, 0).as_deref(), Some(""));
+        assert_eq!(pointer_at(b"12 ", 3, 0), None);
+        assert_eq!(pointer_at(br#"{"a":1"b""#, 6, 0).as_deref(), Some("/a"));
+        assert_eq!(pointer_at(br#"{"a":1"b""#, 7, 0).as_deref(), Some(""));
+    }
+
+    #[test]
+    fn keys_are_pointer_tokens_with_escapes_as_in_the_input() {
+        let text = br#"{"a/b~c": {"\u0041\"": [0"#;
+        assert_eq!(
+            pointer_at(text, text.len(), 0).as_deref(),
+            Some(r#"/a~1b~0c/\u0041\"/0"#)
+        );
+        // Inside a key string (escaped quote included) the object's own path.
+        assert_eq!(pointer_at(br#"{"x": {"a\"b"#, 12, 0).as_deref(), Some("/x"));
+    }
+
+    #[test]
+    fn strings_hide_brackets() {
+        let text = br#"{"a": "]}\"{[", "b": ["#;
+        assert_eq!(pointer_at(text, text.len(), 0).as_deref(), Some("/b"));
+    }
+
+    #[test]
+    fn depth_is_bounded() {
+        let deep = "[".repeat(MAX_LEVELS + 50);
+        let p = pointer_at(deep.as_bytes(), deep.len(), 0).unwrap_or_default();
+        assert_eq!(p.matches('/').count(), MAX_LEVELS);
+        // Levels above the text count too.
+        let p = pointer_at(deep.as_bytes(), deep.len(), 10).unwrap_or_default();
+        assert_eq!(p.matches('/').count(), MAX_LEVELS - 10);
+        // Closing the hidden levels comes back to the visible ones.
+        let text = format!("{}\"]\"{}, 7", deep, "]".repeat(51));
+        let p = pointer_at(text.as_bytes(), text.len(), 0).unwrap_or_default();
+        assert_eq!(p.matches('/').count(), MAX_LEVELS - 1);
+        assert!(p.ends_with("/0/1"), "{}", &p[p.len() - 8..]);
+    }
+
+    #[test]
+    fn never_panics_on_garbage() {
+        for text in [
+            &b"]]]}}:,,\"\\"[..],
+            b"{,,:]",
+            b"{\"a\",1}",
+            b"[\"\\",
+            b"\xff{\"\xfe\":",
+        ] {
+            for i in 0..=text.len() + 2 {
+                let _ = pointer_at(text, i, 0);
+            }
+        }
+        assert_eq!(
+            pointer_at(b"{\"\xfe\":[", 6, 0).as_deref(),
+            Some("/\u{fffd}")
+        );
+    }
+}

@@ -1,0 +1,348 @@
+//! Every error with a position in the JSON carries the JSON Pointer of where it occurred, and the
+//! slice iterator, the `Feeder` (fed in two chunks cut anywhere) and the `Reader` (one byte per
+//! read) agree on it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // reason: test failures should panic
+
+use callrecords::{Error, ErrorKind, Feeder, Options, Reader, StreamOptions};
+
+/// The first error of the slice iterator.
+fn slice_error(doc: &[u8], options: Options) -> Option<Error> {
+    callrecords::Events::with_options(doc, options).find_map(Result::err)
+}
+
+/// The first error of the `Feeder`, fed `doc` cut at `cut`.
+fn feeder_error(doc: &[u8], cut: usize, options: StreamOptions) -> Option<Error> {
+    let mut feeder = Feeder::with_options(options);
+    for (chunk, last) in [(&doc[..cut], false), (&doc[cut..], true)] {
+        feeder.feed(chunk);
+        if last {
+            feeder.finish();
+        }
+        loop {
+            match feeder.next_section() {
+                Err(e) => return Some(e),
+                Ok(None) => break,
+                Ok(Some(mut s)) => {
+                    if let Some(e) = s.events().find_map(Result::err) {
+                        return Some(e);
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The first error of the `Reader`, one byte per read.
+fn reader_error(doc: &[u8], options: StreamOptions) -> Option<Error> {
+    let mut reader = Reader::with_options(doc, options.read_size(1));
+    loop {
+        match reader.next_section() {
+            Err(e) => return Some(e),
+            Ok(None) => return None,
+            Ok(Some(mut s)) => {
+                if let Some(e) = s.events().find_map(Result::err) {
+                    return Some(e);
+                }
+            }
+        }
+    }
+}
+
+/// A table case: the document, the error kind, where it is (a byte string of the document and how
+/// far into it), and the JSON path.
+type Case<'a> = (&'a [u8], ErrorKind, (&'a [u8], usize), String);
+
+fn summary(e: &Error) -> (ErrorKind, u64, Option<String>) {
+    (e.kind(), e.offset(), e.path().map(str::to_owned))
+}
+
+/// Checks that the slice iterator, the feeder at every two-chunk split and the reader with 1-byte
+/// reads all report `want` for `doc`.
+fn check(doc: &[u8], options: Options, want: (ErrorKind, u64, &str)) {
+    let want = (want.0, want.1, Some(want.2.to_owned()));
+    let name = String::from_utf8_lossy(doc);
+    let slice = slice_error(doc, options).unwrap_or_else(|| panic!("{name}: no slice error"));
+    assert_eq!(summary(&slice), want, "slice iterator: {name}");
+    let stream = StreamOptions::new().events(options);
+    for cut in 0..=doc.len() {
+        let e = feeder_error(doc, cut, stream)
+            .unwrap_or_else(|| panic!("{name} cut {cut}: no feeder error"));
+        assert_eq!(summary(&e), want, "feeder, cut {cut}: {name}");
+    }
+    let e = reader_error(doc, stream).unwrap_or_else(|| panic!("{name}: no reader error"));
+    assert_eq!(summary(&e), want, "reader: {name}");
+}
+
+/// The offset of the first occurrence of `needle` in `doc`, plus `skip`.
+fn at(doc: &[u8], needle: &[u8], skip: usize) -> u64 {
+    let i = doc
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .unwrap_or_else(|| panic!("{:?} not found", String::from_utf8_lossy(needle)));
+    (i + skip) as u64
+}
+
+#[test]
+fn syntax_errors_carry_the_json_path_on_every_path() {
+    use ErrorKind::*;
+    let deep = format!("{{\"value\": [{{\"x\": {}", "[".repeat(200));
+    let deep_path = format!("/value/0/x{}", "/0".repeat(124));
+    // (document, kind, where: the byte string the error is at and how far into it, path)
+    let cases: Vec<Case<'_>> = vec![
+        // In a top-level member's value (after the session array).
+        (
+            br#"{"@odata.context": "c", "value": [], "@odata.nextLink": nul}"#,
+            InvalidLiteral,
+            (b"nul}", 3),
+            "/@odata.nextLink".into(),
+        ),
+        // In a top-level member's value before the session array.
+        (
+            br#"{"@odata.context": -, "value": []}"#,
+            InvalidNumber,
+            (b"-,", 1),
+            "/@odata.context".into(),
+        ),
+        // In a session field.
+        (
+            br#"{"value": [{"id": "a"}, {"id": "b", "isTest": tru}]}"#,
+            InvalidLiteral,
+            (b"tru}", 3),
+            "/value/1/isTest".into(),
+        ),
+        // Inside a nested stream, after a member's value (the member has ended).
+        (
+            br#"{"value": [{"segments": [{"media": [{"streams": [{"averageJitter": "PT1S" "x"}]}]}]}]}"#,
+            ExpectedObjectCommaOrEnd,
+            (b"\"x\"", 0),
+            "/value/0/segments/0/media/0/streams/0".into(),
+        ),
+        // A key read, no colon: the member.
+        (
+            br#"{"value": [{"segments": [{"media": [{"label" "x"}]}]}]}"#,
+            ExpectedColon,
+            (b"\"x\"", 0),
+            "/value/0/segments/0/media/0/label".into(),
+        ),
+        // Between the session array's elements.
+        (
+            br#"{"value": [{"id": "a"} {"id": "b"}]}"#,
+            ExpectedArrayCommaOrEnd,
+            (b"{\"id\": \"b\"", 0),
+            "/value".into(),
+        ),
+        (
+            br#"{"value": [{"id": "a"},, {"id": "b"}]}"#,
+            ExpectedValue,
+            (b",,", 1),
+            "/value".into(),
+        ),
+        // At the first byte of an element: it has not begun, so the array.
+        (
+            br#"{"value": [{}, #]}"#,
+            ExpectedValue,
+            (b"#", 0),
+            "/value".into(),
+        ),
+        (
+            b"{\"value\":[\n \xdb  {}]}",
+            InvalidUtf8,
+            (b"\xdb", 0),
+            "/value".into(),
+        ),
+        (
+            br#"{"value": [{"segments": [{}, [x]]}]}"#,
+            ExpectedValue,
+            (b"x]", 0),
+            "/value/0/segments/1".into(),
+        ),
+        // Between the elements of a nested array.
+        (
+            br#"{"value": [{"segments": [{"id": "g"}, ]}]}"#,
+            TrailingComma,
+            (b", ]", 2),
+            "/value/0/segments".into(),
+        ),
+        // In a key: the object holding it.
+        (
+            br#"{"value": [{"id": "a", "i\d": 1}]}"#,
+            InvalidEscape,
+            (b"\\d", 0),
+            "/value/0".into(),
+        ),
+        // The end of the input inside a deep value.
+        (
+            br#"{"value": [{"segments": [{"media": [{"label": "main-au"#,
+            Eof,
+            (b"main-au", 7),
+            "/value/0/segments/0/media/0/label".into(),
+        ),
+        (
+            br#"{"value": [{"id": "a"}, "#,
+            Eof,
+            (b", ", 2),
+            "/value".into(),
+        ),
+        (b"{\"value\": [1", Eof, (b"1", 1), "/value/0".into()),
+        // Trailing garbage after the document: the top level.
+        (br#"{"value": []} x"#, TrailingCharacters, (b"x", 0), String::new()),
+        (br#"{"id": "c"} x"#, TrailingCharacters, (b"x", 0), String::new()),
+        // The depth limit, at the bracket that exceeds it: the container it opens in.
+        (deep.as_bytes(), DepthLimitExceeded, (b"[[", 125), deep_path),
+        // Invalid UTF-8 and a control character in a string.
+        (
+            b"{\"value\": [{\"id\": \"a\xffb\"}]}",
+            InvalidUtf8,
+            (b"\xff", 0),
+            "/value/0/id".into(),
+        ),
+        (
+            b"{\"value\": [{\"id\": \"a\x01\"}]}",
+            ControlCharacterInString,
+            (b"\x01", 0),
+            "/value/0/id".into(),
+        ),
+        // Keys that need `~0` and `~1`, and escapes left as in the input.
+        (
+            br#"{"value": [{"a/b": {"c~d": [1, 2 x]}}]}"#,
+            ExpectedArrayCommaOrEnd,
+            (b"x]", 0),
+            "/value/0/a~1b/c~0d".into(),
+        ),
+        (
+            br#"{"value": [{"\u0041\"/": 1 2}]}"#,
+            ExpectedObjectCommaOrEnd,
+            (b"2}", 0),
+            "/value/0".into(),
+        ),
+        (
+            br#"{"value": [{"\u0041\"/": [0 1]}]}"#,
+            ExpectedArrayCommaOrEnd,
+            (b"1]", 0),
+            r#"/value/0/\u0041\"~1"#.into(),
+        ),
+        // The session array's key written with an escape.
+        (
+            br#"{"v\u0061lue": [{"id": [1,]}]}"#,
+            TrailingComma,
+            (b",]", 1),
+            r"/v\u0061lue/0/id".into(),
+        ),
+        // A number or literal session, broken where the delimiter after it ends it.
+        (br#"{"value": [{}, 1.]}"#, InvalidNumber, (b"]}", 0), "/value/1".into()),
+        (br#"{"value": [tru]}"#, InvalidLiteral, (b"]}", 0), "/value/0".into()),
+        // A callRecord document's sessions, and a list page's call records.
+        (
+            br#"{"id": "c", "sessions": [{"segments": [{"id" 1}]}]}"#,
+            ExpectedColon,
+            (b"1}", 0),
+            "/sessions/0/segments/0/id".into(),
+        ),
+        (
+            br#"{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#communications/callRecords", "value": [{"id": "c", "sessions": [{"id": tru}]}]}"#,
+            InvalidLiteral,
+            (b"tru}", 3),
+            "/value/0/sessions/0/id".into(),
+        ),
+        // A document without a session array.
+        (
+            br#"{"id": "c", "participants_v2": [{"x": }]}"#,
+            ExpectedValue,
+            (b"}]", 0),
+            "/participants_v2/0/x".into(),
+        ),
+        // The top-level punctuation, before and after the session array.
+        (
+            br#"{"@odata.context": "c" "value": []}"#,
+            ExpectedObjectCommaOrEnd,
+            (b"\"value\"", 0),
+            String::new(),
+        ),
+        (
+            br#"{"value": [{}], "@odata.nextLink": "n",}"#,
+            TrailingComma,
+            (b",}", 1),
+            String::new(),
+        ),
+        (
+            br#"{"value": [{}] "x": 1}"#,
+            ExpectedObjectCommaOrEnd,
+            (b"\"x\"", 0),
+            String::new(),
+        ),
+        (
+            br#"{"value": [{}], "x" 1}"#,
+            ExpectedColon,
+            (b"1}", 0),
+            "/x".into(),
+        ),
+        (b"", Eof, (b"", 0), String::new()),
+        (b"{\"value\": [{}]", Eof, (b"]", 1), String::new()),
+    ];
+    for (doc, kind, (needle, skip), path) in &cases {
+        let offset = if needle.is_empty() {
+            0
+        } else {
+            at(doc, needle, *skip)
+        };
+        check(doc, Options::default(), (*kind, offset, path));
+    }
+}
+
+#[test]
+fn strict_mode_keeps_value_paths_and_adds_syntax_paths() {
+    let strict = Options::default().strict(true);
+    // A value error keeps its field's path.
+    let doc = br#"{"value": [{"id": "a", "startDateTime": "yesterday"}]}"#;
+    let e = slice_error(doc, strict).expect("a value error");
+    assert!(e.is_value());
+    assert_eq!(e.path(), Some("/value/0/startDateTime"));
+    // A syntax error in strict mode has the same path as in lenient mode.
+    let doc = br#"{"value": [{"id": "a", "segments": [{"id": "g", "x": 1 2}]}]}"#;
+    let offset = at(doc, b"2}", 0);
+    let want = (
+        ErrorKind::ExpectedObjectCommaOrEnd,
+        offset,
+        "/value/0/segments/0",
+    );
+    check(doc, strict, want);
+    check(doc, Options::default(), want);
+    // Not a callRecords document: no position in the JSON, no path.
+    let e = slice_error(b"[1, 2]", strict).expect("not callRecords");
+    assert_eq!(e.kind(), ErrorKind::NotCallRecords);
+    assert_eq!(e.path(), None);
+}
+
+#[test]
+fn an_oversize_session_names_the_session() {
+    let doc = br#"{"value": [{"id": "1"}, {"id": "2", "more": "xxxxxxxxxxxxxxxxxxxxxxx"}]}"#;
+    let options = StreamOptions::new().max_session_bytes(16);
+    for cut in 0..=doc.len() {
+        let e = feeder_error(doc, cut, options).expect("too large");
+        assert_eq!(e.kind(), ErrorKind::SessionTooLarge);
+        assert_eq!(e.path(), Some("/value/1"), "cut {cut}");
+    }
+    let e = reader_error(doc, options).expect("too large");
+    assert_eq!(e.path(), Some("/value/1"));
+    assert!(
+        e.to_string().contains(" at /value/1 at line 1 column 25"),
+        "{e}"
+    );
+}
+
+#[test]
+fn display_shows_the_path_but_not_the_empty_root() {
+    let e = slice_error(br#"{"value": [{"id": tru}]}"#, Options::default()).expect("error");
+    assert_eq!(
+        e.to_string(),
+        "expected `true`, `false` or `null`, found `}` at /value/0/id at byte 21"
+    );
+    let e = slice_error(br#"{"value": []} x"#, Options::default()).expect("error");
+    assert_eq!(e.path(), Some(""));
+    assert_eq!(
+        e.to_string(),
+        "expected the end of the input after the top-level value, found `x` at byte 14"
+    );
+}
