@@ -25,9 +25,10 @@ use super::walk::generalise;
 pub(crate) const EXAMPLES: &str = "\
 Prints `ok PATH` for each valid file (not with --quiet), or `PATH:LINE:COLUMN: message` and the
 offending line with a caret for each invalid one; the message ends with the JSON path of the error
-(`at /value/3/segments/0/id`) unless it is at the top level. Folders are walked for *.json and *.json.gz; `-` reads stdin. Inputs
-are streamed (memory follows the largest session, not the file) and checked in parallel; the
-report keeps the input order. The bytes validated and the throughput go to stderr.
+(`at /value/3/segments/0/id`) unless it is at the top level. Folders are walked for *.json and
+*.json.gz; `-` reads stdin. Inputs are streamed (memory follows the largest session, not the file)
+and checked in parallel; the report keeps the input order. The bytes validated and the throughput
+go to stderr.
 
 With --strict, value errors (a bad duration, an out-of-range integer, the wrong JSON type for a
 known field), elements of the session array that are not objects, and valid JSON that is not a
