@@ -301,6 +301,43 @@ fn oversize_sections_other_than_sessions_are_named() {
     }
 }
 
+/// A syntax error inside a session ends that section's events only: the reader goes on with the
+/// next session (documented in the module's "Errors"), and the first error is the slice
+/// iterator's.
+#[test]
+fn a_broken_session_does_not_stop_the_sessions_after_it() {
+    let doc = br#"{"value":[{"id":tru},{"id":"b"}],"@odata.nextLink":"n"}"#;
+    let want = callrecords::events(doc)
+        .find_map(Result::err)
+        .expect("slice error");
+    let mut reader = Reader::new(&doc[..]);
+    let mut seen = Vec::new();
+    while let Some(mut s) = reader.next_section().expect("no splitter error") {
+        let kind = s.kind();
+        let first = s.events().next();
+        seen.push(match first {
+            Some(Err(e)) => {
+                assert_eq!(
+                    (e.kind(), e.offset(), e.path()),
+                    (want.kind(), want.offset(), want.path())
+                );
+                format!("{kind:?} error")
+            }
+            Some(Ok(ev)) => format!("{kind:?} {}", matches!(ev, Event::Session(_))),
+            None => format!("{kind:?} empty"),
+        });
+    }
+    assert_eq!(
+        seen,
+        [
+            "Header false",
+            "Session { index: 0 } error",
+            "Session { index: 1 } true",
+            "Trailer false",
+        ]
+    );
+}
+
 #[test]
 fn io_errors_pass_through_with_their_source() {
     struct Failing<'a>(&'a [u8]);

@@ -86,8 +86,21 @@
 //! input, as the slice iterator reports it: a defect inside a session that the input then breaks off
 //! is reported, not the end of the input. The end of the input inside the document, with no defect
 //! before it, is [`ErrorKind::Eof`] ([`Error::is_eof`]) at the offset where the input ended. An I/O
-//! error from the reader is [`ErrorKind::Io`] with the [`std::io::Error`] as its source. After an
-//! error, the reader is finished: further calls return `Ok(None)`.
+//! error from the reader is [`ErrorKind::Io`] with the [`std::io::Error`] as its source. The JSON
+//! path ([`Error::path`]) is the slice iterator's too. After an error from `next_section`, the
+//! reader is finished: further calls return `Ok(None)`.
+//!
+//! An error from a section's events ([`Section::events`]) belongs to that section alone: its
+//! records are not delivered, but the splitter has already found where the section ends, so the
+//! next call goes on with the next section. A caller that stops at its first error (with `?`) sees
+//! exactly the slice iterator's first error; one that carries on also gets the sessions after a
+//! broken one, which the slice iterator, stopping at the error, does not give.
+//!
+//! What comes *before* the first error can differ. The stream hands out each section as it
+//! completes, so a document that is broken after some sessions gives those sessions' events
+//! first. The slice iterator does too when `@odata.context` precedes the session array (it then
+//! parses the sessions in place); otherwise it checks the whole top-level object before its first
+//! event (see [`crate::events`]) and gives the error alone.
 
 mod events;
 mod lines;
