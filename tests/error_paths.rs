@@ -4,50 +4,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // reason: test failures should panic
 
-use callrecords::{Error, ErrorKind, Feeder, Options, Reader, StreamOptions};
+use callrecords::{Error, ErrorKind, Options, StreamOptions};
+
+#[path = "support/first_error.rs"]
+mod first_error;
 
 /// The first error of the slice iterator.
 fn slice_error(doc: &[u8], options: Options) -> Option<Error> {
     callrecords::Events::with_options(doc, options).find_map(Result::err)
-}
-
-/// The first error of the `Feeder`, fed `doc` cut at `cut`.
-fn feeder_error(doc: &[u8], cut: usize, options: StreamOptions) -> Option<Error> {
-    let mut feeder = Feeder::with_options(options);
-    for (chunk, last) in [(&doc[..cut], false), (&doc[cut..], true)] {
-        feeder.feed(chunk);
-        if last {
-            feeder.finish();
-        }
-        loop {
-            match feeder.next_section() {
-                Err(e) => return Some(e),
-                Ok(None) => break,
-                Ok(Some(mut s)) => {
-                    if let Some(e) = s.events().find_map(Result::err) {
-                        return Some(e);
-                    }
-                }
-            }
-        }
-    }
-    None
-}
-
-/// The first error of the `Reader`, one byte per read.
-fn reader_error(doc: &[u8], options: StreamOptions) -> Option<Error> {
-    let mut reader = Reader::with_options(doc, options.read_size(1));
-    loop {
-        match reader.next_section() {
-            Err(e) => return Some(e),
-            Ok(None) => return None,
-            Ok(Some(mut s)) => {
-                if let Some(e) = s.events().find_map(Result::err) {
-                    return Some(e);
-                }
-            }
-        }
-    }
 }
 
 /// A table case: the document, the error kind, where it is (a byte string of the document and how
@@ -67,11 +31,12 @@ fn check(doc: &[u8], options: Options, want: (ErrorKind, u64, &str)) {
     assert_eq!(summary(&slice), want, "slice iterator: {name}");
     let stream = StreamOptions::new().events(options);
     for cut in 0..=doc.len() {
-        let e = feeder_error(doc, cut, stream)
+        let e = first_error::feeder(doc, &[cut], stream)
             .unwrap_or_else(|| panic!("{name} cut {cut}: no feeder error"));
         assert_eq!(summary(&e), want, "feeder, cut {cut}: {name}");
     }
-    let e = reader_error(doc, stream).unwrap_or_else(|| panic!("{name}: no reader error"));
+    let e = first_error::reader(doc, stream.read_size(1))
+        .unwrap_or_else(|| panic!("{name}: no reader error"));
     assert_eq!(summary(&e), want, "reader: {name}");
 }
 
@@ -320,11 +285,11 @@ fn an_oversize_session_names_the_session() {
     let doc = br#"{"value": [{"id": "1"}, {"id": "2", "more": "xxxxxxxxxxxxxxxxxxxxxxx"}]}"#;
     let options = StreamOptions::new().max_session_bytes(16);
     for cut in 0..=doc.len() {
-        let e = feeder_error(doc, cut, options).expect("too large");
+        let e = first_error::feeder(doc, &[cut], options).expect("too large");
         assert_eq!(e.kind(), ErrorKind::SessionTooLarge);
         assert_eq!(e.path(), Some("/value/1"), "cut {cut}");
     }
-    let e = reader_error(doc, options).expect("too large");
+    let e = first_error::reader(doc, options.read_size(1)).expect("too large");
     assert_eq!(e.path(), Some("/value/1"));
     assert!(
         e.to_string().contains(" at /value/1 at line 1 column 25"),

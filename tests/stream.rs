@@ -9,6 +9,9 @@ use std::path::PathBuf;
 
 use callrecords::{Error, ErrorKind, Event, Feeder, Reader, Section, SectionKind, StreamOptions};
 use proptest::prelude::*;
+
+#[path = "support/first_error.rs"]
+mod first_error;
 use serde_json::Value;
 
 /// One section, owned: kind, JSON text, stream offset.
@@ -754,31 +757,6 @@ fn callrecords_list_page_elements_are_call_records() {
     assert_eq!(header.shape(), Some(callrecords::Shape::CallRecordsPage));
 }
 
-/// The first error the stream reports, with the sections it read.
-fn first_stream_error_with(doc: &[u8], cuts: &[usize], options: StreamOptions) -> Option<Error> {
-    let mut feeder = Feeder::with_options(options);
-    let mut from = 0;
-    for &cut in cuts.iter().chain(Some(&doc.len())) {
-        feeder.feed(&doc[from..cut]);
-        from = cut;
-        if from == doc.len() {
-            feeder.finish();
-        }
-        loop {
-            match feeder.next_section() {
-                Err(e) => return Some(e),
-                Ok(None) => break,
-                Ok(Some(mut s)) => {
-                    if let Some(e) = s.events().find_map(Result::err) {
-                        return Some(e);
-                    }
-                }
-            }
-        }
-    }
-    None
-}
-
 /// Checks that the stream's first error for `doc` (case `n`) is the slice iterator's (kind,
 /// offset, line and column, JSON path), fed in two chunks cut at every byte and read one byte per
 /// `read`.
@@ -795,7 +773,7 @@ fn assert_first_error_matches_slice(n: usize, doc: &[u8], events: callrecords::O
     );
     let options = StreamOptions::new().events(events);
     for cut in 0..=doc.len() {
-        let got = first_stream_error_with(doc, &[cut], options)
+        let got = first_error::feeder(doc, &[cut], options)
             .unwrap_or_else(|| panic!("case {n} cut {cut}: no error"));
         assert_eq!(
             (
@@ -808,18 +786,8 @@ fn assert_first_error_matches_slice(n: usize, doc: &[u8], events: callrecords::O
             "case {n} cut {cut}: {got}"
         );
     }
-    let mut reader = Reader::with_options(doc, options.read_size(1));
-    let got = loop {
-        match reader.next_section() {
-            Err(e) => break e,
-            Ok(None) => panic!("case {n}: the reader reports no error"),
-            Ok(Some(mut s)) => {
-                if let Some(e) = s.events().find_map(Result::err) {
-                    break e;
-                }
-            }
-        }
-    };
+    let got = first_error::reader(doc, options.read_size(1))
+        .unwrap_or_else(|| panic!("case {n}: the reader reports no error"));
     assert_eq!(
         (
             got.kind(),
@@ -986,22 +954,6 @@ fn strict_errors_come_in_input_order() {
     }
 }
 
-/// The first error of `doc` read through a `Reader` with `read_size`.
-fn first_reader_error(doc: &[u8], read_size: usize) -> Option<Error> {
-    let mut reader = Reader::with_options(doc, StreamOptions::new().read_size(read_size));
-    loop {
-        match reader.next_section() {
-            Err(e) => return Some(e),
-            Ok(None) => return None,
-            Ok(Some(mut s)) => {
-                if let Some(e) = s.events().find_map(Result::err) {
-                    return Some(e);
-                }
-            }
-        }
-    }
-}
-
 /// The offsets `skip` bytes into every occurrence of `pattern` in `doc`.
 fn occurrences<'d>(
     doc: &'d [u8],
@@ -1034,7 +986,7 @@ fn error_lines_and_columns_deep_in_a_pretty_stream() {
             .find_map(Result::err)
             .unwrap_or_else(|| panic!("breaking byte {at}: the slice iterator reports it"));
         for read_size in [7, 4096, 65536] {
-            let got = first_reader_error(&bad, read_size)
+            let got = first_error::reader(&bad, StreamOptions::new().read_size(read_size))
                 .unwrap_or_else(|| panic!("breaking byte {at}, read size {read_size}: no error"));
             assert_eq!(
                 (got.kind(), got.offset(), got.line_column(&[]), got.path()),
@@ -1070,7 +1022,8 @@ fn error_lines_and_columns_deep_in_a_pretty_stream() {
             .find_map(Result::err)
             .expect("an error");
         for read_size in [7, 64, 4096] {
-            let got = first_reader_error(&bad, read_size).expect("an error");
+            let got = first_error::reader(&bad, StreamOptions::new().read_size(read_size))
+                .expect("an error");
             assert_eq!(
                 (got.offset(), got.line_column(&[]), got.path()),
                 (want.offset(), want.line_column(&bad), want.path()),
