@@ -14,6 +14,10 @@
 //! `slice` and `reader` medians can come from different conditions. Before them, on Linux, the
 //! bench alternates a slice pass and a reader pass (31 pairs, 15 in quick mode) and prints the
 //! median of the per-pair throughput ratios: the figure to compare with the goal.
+//!
+//! It then alternates the slice iterator over the page and over the page cut 100 bytes short (5
+//! pairs, 11 in full), and prints what the end-of-input error costs, its JSON path included, as
+//! a ratio of times (`error path, … cut/whole time`).
 
 #![allow(clippy::panic)] // reason: a benchmark that sees an error must stop
 
@@ -110,6 +114,53 @@ fn alternated_ratio(doc: &[u8], pairs: usize) {
     );
 }
 
+/// The slice iterator over the page cut 100 bytes before its end, up to its end-of-input error,
+/// whose JSON path is worked out by walking the bytes before it.
+fn cut_short(cut: &[u8]) -> ([u64; 4], usize) {
+    let mut counts = [0; 4];
+    for ev in callrecords::events(cut) {
+        match ev {
+            Ok(ev) => touch(&ev, &mut counts),
+            Err(e) => match e.path() {
+                Some(path) if e.is_eof() => return (counts, path.len()),
+                _ => panic!("cut page: {e}"),
+            },
+        }
+    }
+    panic!("cut page: no error")
+}
+
+/// Alternates `pairs` slice passes over the whole page and over the page cut short, and prints
+/// their on-CPU medians and the median per-pair ratio: what an error at the end costs, its JSON
+/// path included, against a parse that succeeds.
+#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+fn error_path_cost(doc: &[u8], pairs: usize) {
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let cut = &doc[..doc.len() - 100];
+    let (mut w, mut c, mut ratio) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..pairs {
+        let t0 = cpu_time::thread_cpu_ns();
+        black_box(slice(black_box(doc)));
+        let t1 = cpu_time::thread_cpu_ns();
+        black_box(cut_short(black_box(cut)));
+        let t2 = cpu_time::thread_cpu_ns();
+        let (a, b) = ((t1 - t0) as f64 / 1e6, (t2 - t1) as f64 / 1e6);
+        w.push(a);
+        c.push(b);
+        ratio.push(b / a);
+    }
+    eprintln!(
+        "error path, {pairs} alternated pairs (on-CPU medians): whole page {:.1} ms, cut 100 bytes \
+         short (end-of-input error and its JSON path) {:.1} ms, cut/whole time {:.3}",
+        median(&mut w),
+        median(&mut c),
+        median(&mut ratio)
+    );
+}
+
 fn bench<M: Measurement>(c: &mut Criterion<M>) {
     let quick = std::env::var_os("CALLRECORDS_BENCH_QUICK").is_some();
     let doc = to_vec(&GenOptions {
@@ -121,6 +172,8 @@ fn bench<M: Measurement>(c: &mut Criterion<M>) {
     assert_eq!(slice(&doc), reader(&doc), "both paths see the same events");
     #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
     alternated_ratio(&doc, if quick { 15 } else { 31 });
+    #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+    error_path_cost(&doc, if quick { 5 } else { 11 });
     let mut g = c.benchmark_group("stream_64mib_pretty");
     g.throughput(Throughput::Bytes(doc.len() as u64));
     if quick {
