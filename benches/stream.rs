@@ -85,32 +85,47 @@ fn split_only(doc: &[u8]) -> u64 {
     n
 }
 
-/// Alternates `pairs` slice and reader passes in this thread and prints their on-CPU medians and
-/// the median of the per-pair ratios (reader throughput over slice throughput).
+/// Alternates `pairs` runs of `first` and `second` in this thread; returns the on-CPU medians of
+/// each, in ms, and the median of the per-pair time ratios `second / first`.
 #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
-fn alternated_ratio(doc: &[u8], pairs: usize) {
+fn alternate(pairs: usize, mut first: impl FnMut(), mut second: impl FnMut()) -> [f64; 3] {
     let median = |v: &mut Vec<f64>| {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
-    let (mut s, mut r, mut ratio) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut f, mut s, mut ratio) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..pairs {
         let t0 = cpu_time::thread_cpu_ns();
-        black_box(slice(black_box(doc)));
+        first();
         let t1 = cpu_time::thread_cpu_ns();
-        black_box(reader(black_box(doc)));
+        second();
         let t2 = cpu_time::thread_cpu_ns();
         let (a, b) = ((t1 - t0) as f64 / 1e6, (t2 - t1) as f64 / 1e6);
-        s.push(a);
-        r.push(b);
-        ratio.push(a / b);
+        f.push(a);
+        s.push(b);
+        ratio.push(b / a);
     }
+    [median(&mut f), median(&mut s), median(&mut ratio)]
+}
+
+/// Alternates `pairs` slice and reader passes and prints their on-CPU medians and the median of
+/// the per-pair throughput ratios (reader over slice; `pairs` is odd, so it is the reciprocal of
+/// the median time ratio).
+#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+fn alternated_ratio(doc: &[u8], pairs: usize) {
+    let [s, r, time_ratio] = alternate(
+        pairs,
+        || {
+            black_box(slice(black_box(doc)));
+        },
+        || {
+            black_box(reader(black_box(doc)));
+        },
+    );
     eprintln!(
-        "stream ratio, {pairs} alternated pairs (on-CPU medians): slice {:.1} ms, reader {:.1} ms, \
+        "stream ratio, {pairs} alternated pairs (on-CPU medians): slice {s:.1} ms, reader {r:.1} ms, \
          reader/slice throughput {:.3} (goal 0.90)",
-        median(&mut s),
-        median(&mut r),
-        median(&mut ratio)
+        1.0 / time_ratio
     );
 }
 
@@ -135,29 +150,19 @@ fn cut_short(cut: &[u8]) -> ([u64; 4], usize) {
 /// path included, against a parse that succeeds.
 #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
 fn error_path_cost(doc: &[u8], pairs: usize) {
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
     let cut = &doc[..doc.len() - 100];
-    let (mut w, mut c, mut ratio) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..pairs {
-        let t0 = cpu_time::thread_cpu_ns();
-        black_box(slice(black_box(doc)));
-        let t1 = cpu_time::thread_cpu_ns();
-        black_box(cut_short(black_box(cut)));
-        let t2 = cpu_time::thread_cpu_ns();
-        let (a, b) = ((t1 - t0) as f64 / 1e6, (t2 - t1) as f64 / 1e6);
-        w.push(a);
-        c.push(b);
-        ratio.push(b / a);
-    }
+    let [w, c, ratio] = alternate(
+        pairs,
+        || {
+            black_box(slice(black_box(doc)));
+        },
+        || {
+            black_box(cut_short(black_box(cut)));
+        },
+    );
     eprintln!(
-        "error path, {pairs} alternated pairs (on-CPU medians): whole page {:.1} ms, cut 100 bytes \
-         short (end-of-input error and its JSON path) {:.1} ms, cut/whole time {:.3}",
-        median(&mut w),
-        median(&mut c),
-        median(&mut ratio)
+        "error path, {pairs} alternated pairs (on-CPU medians): whole page {w:.1} ms, cut 100 bytes \
+         short (end-of-input error and its JSON path) {c:.1} ms, cut/whole time {ratio:.3}"
     );
 }
 

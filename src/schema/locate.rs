@@ -83,6 +83,21 @@ struct Walk {
 }
 
 impl Walk {
+    /// A walk at the start of a text that sits `above` levels deep in the document.
+    fn new(above: usize) -> Self {
+        Walk {
+            frames: Vec::new(),
+            above,
+            hidden: 0,
+            mode: Mode::Value,
+        }
+    }
+
+    /// The pointer where the walk stopped; `None` once the top-level value has ended.
+    fn finish(&self, text: &[u8]) -> Option<String> {
+        (self.mode != Mode::Done).then(|| self.pointer(text))
+    }
+
     /// A value begins: an array holding it is now in that element.
     fn begin_value(&mut self) {
         if let Some(Frame::Array { open, .. }) = self.frames.last_mut() {
@@ -309,21 +324,6 @@ pub(crate) fn pointer_at(text: &[u8], offset: usize, above: usize) -> Option<Str
         i += 1;
     }
     walk.finish(text)
-}
-
-impl Walk {
-    fn new(above: usize) -> Self {
-        Walk {
-            frames: Vec::new(),
-            above,
-            hidden: 0,
-            mode: Mode::Value,
-        }
-    }
-
-    fn finish(&self, text: &[u8]) -> Option<String> {
-        (self.mode != Mode::Done).then(|| self.pointer(text))
-    }
 }
 
 #[cfg(test)]
