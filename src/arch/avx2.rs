@@ -10,8 +10,8 @@ use core::arch::x86_64::{
 };
 
 use super::kernel::{
-    self, Block, Brackets, CloseScan, Masks, NestMasks, State, Stop, CLOSE_SHIFT, HIGH_NIBBLE,
-    LOW_NIBBLE, OPEN_SHIFT, OP_BITS, WS_BITS,
+    self, Block, Brackets, CloseScan, Masks, NestMasks, State, Stop, HIGH_NIBBLE, LOW_NIBBLE,
+    OPEN_SHIFT, OP_BITS, WS_BITS,
 };
 use super::nest::{self, Nest};
 
@@ -173,7 +173,8 @@ impl Block for Block32 {
                     _mm256_shuffle_epi8(low_table, low),
                     _mm256_shuffle_epi8(high_table, high),
                 );
-                // Class bits are below 0x80, so a signed "greater than zero" is "non-zero".
+                // The operator and whitespace bits are below 0x80, so once the others are cleared a
+                // signed "greater than zero" is "non-zero".
                 let op = _mm256_cmpgt_epi8(_mm256_and_si256(class, op_bits), zero);
                 let ws = _mm256_cmpgt_epi8(_mm256_and_si256(class, ws_bits), zero);
                 let ctrl = _mm256_cmpeq_epi8(_mm256_min_epu8(v, below_space), v);
@@ -183,11 +184,11 @@ impl Block for Block32 {
                 m.op |= bits(op) << shift;
                 m.ws |= bits(ws) << shift;
                 m.ctrl |= bits(ctrl) << shift;
-                // The mask extraction reads bit 7 of each byte: shifting the 16-bit lanes left
-                // moves the open or close bit of each byte there, and what crosses from a low
-                // byte into a high byte lands below its bit 7.
+                // The mask extraction reads bit 7 of each byte, the close bit. Shifting the
+                // 16-bit lanes left moves the open bit there; what crosses from a low byte into
+                // a high byte lands below its bit 7.
                 brackets.open |= bits(_mm256_slli_epi16::<OPEN_SHIFT>(class)) << shift;
-                brackets.close |= bits(_mm256_slli_epi16::<CLOSE_SHIFT>(class)) << shift;
+                brackets.close |= bits(class) << shift;
             }
             (m, brackets)
         }

@@ -13,46 +13,63 @@ const ODD_BITS: u64 = 0xAAAA_AAAA_AAAA_AAAA;
 /// Bit 0 of the low-nibble / high-nibble lookup: `,` (0x2C).
 /// Bit 1: `:` (0x3A). Bit 2: `[ ] { }` (0x5B 0x5D 0x7B 0x7D). Bits 0 to 2 are the operators.
 /// Bit 3: space (0x20). Bit 4: `\t \n \r` (0x09 0x0A 0x0D). Bits 3 and 4 are whitespace.
-/// Bit 5: `[ {` (0x5B 0x7B), the opening brackets. Bit 6: `] }` (0x5D 0x7D), the closing ones.
-/// Bits 5 and 6 serve the ahead kernel's depth count ([`Block::classify_brackets`]); bit 7 is
-/// never set.
+/// Bit 6: `[ {` (0x5B 0x7B), the opening brackets. Bit 7: `] }` (0x5D 0x7D), the closing ones.
+/// Bits 6 and 7 serve the ahead kernel's depth count ([`Block::classify_brackets`]): at the top
+/// of the byte, a mask extraction reads the closing bit as it is and the opening bit after one
+/// shift. Bit 5 is never set.
 ///
 /// A byte `b` is in a class when `LOW_NIBBLE[b & 15] & HIGH_NIBBLE[b >> 4]` has that class's bit;
 /// the tables are chosen so no other byte shares a bit in both (checked by a test).
 pub(crate) const LOW_NIBBLE: [u8; 16] = [
-    0b000_1000, // 0: space
-    0, 0, 0, 0, 0, 0, 0, 0, 0b001_0000, // 9: \t
-    0b001_0010, // A: \n, ':'
-    0b010_0100, // B: '[' '{'
-    0b000_0001, // C: ','
-    0b101_0100, // D: \r, ']' '}'
-    0, 0,
+    0b0000_1000, // 0: space
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0b0001_0000, // 9: \t
+    0b0001_0010, // A: \n, ':'
+    0b0100_0100, // B: '[' '{'
+    0b0000_0001, // C: ','
+    0b1001_0100, // D: \r, ']' '}'
+    0,
+    0,
 ];
 /// See [`LOW_NIBBLE`].
 pub(crate) const HIGH_NIBBLE: [u8; 16] = [
-    0b001_0000, // 0x0_: \t \n \r
-    0, 0b000_1001, // 0x2_: space, ','
-    0b000_0010, // 0x3_: ':'
-    0, 0b110_0100, // 0x5_: '[' ']'
-    0, 0b110_0100, // 0x7_: '{' '}'
-    0, 0, 0, 0, 0, 0, 0, 0,
+    0b0001_0000, // 0x0_: \t \n \r
+    0,
+    0b0000_1001, // 0x2_: space, ','
+    0b0000_0010, // 0x3_: ':'
+    0,
+    0b1100_0100, // 0x5_: '[' ']'
+    0,
+    0b1100_0100, // 0x7_: '{' '}'
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
 ];
 /// The operator bits of the nibble lookup.
-pub(crate) const OP_BITS: u8 = 0b000_0111;
+pub(crate) const OP_BITS: u8 = 0b0000_0111;
 /// The whitespace bits of the nibble lookup.
-pub(crate) const WS_BITS: u8 = 0b001_1000;
+pub(crate) const WS_BITS: u8 = 0b0001_1000;
 /// The opening-bracket bit of the nibble lookup.
 #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))] // reason: read by the x86 kernels and the table test
-pub(crate) const OPEN_BIT: u8 = 0b010_0000;
+pub(crate) const OPEN_BIT: u8 = 0b0100_0000;
 /// The closing-bracket bit of the nibble lookup.
 #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))] // reason: read by the x86 kernels and the table test
-pub(crate) const CLOSE_BIT: u8 = 0b100_0000;
+pub(crate) const CLOSE_BIT: u8 = 0b1000_0000;
 /// The left shift that brings [`OPEN_BIT`] to bit 7, where a byte mask extraction reads it.
 #[cfg(target_arch = "x86_64")]
 pub(crate) const OPEN_SHIFT: i32 = OPEN_BIT.leading_zeros() as i32;
-/// The left shift that brings [`CLOSE_BIT`] to bit 7.
-#[cfg(target_arch = "x86_64")]
-pub(crate) const CLOSE_SHIFT: i32 = CLOSE_BIT.leading_zeros() as i32;
 
 /// Masks of one 64-byte block; bit `j` describes byte `j`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,8 +140,8 @@ pub(crate) trait Block: Copy {
     ///
     /// The default adds [`Block::classify_nesting`]'s bracket masks. Backends with the nibble
     /// lookup override it to read the brackets off the lookup's bracket bits ([`OPEN_BIT`],
-    /// [`CLOSE_BIT`]): one shift and one mask extraction per vector each, and no further
-    /// constants in registers.
+    /// [`CLOSE_BIT`]): one mask extraction per vector each, after one shift for the opening bit,
+    /// and no further constants in registers.
     ///
     /// # Safety
     ///
@@ -573,6 +590,6 @@ pub(crate) fn walk_brackets(open: u64, close: u64, depth: &mut u64) -> Option<u3
 #[cfg(test)]
 pub(crate) fn classify_byte(b: u8) -> [bool; 4] {
     let t = LOW_NIBBLE[usize::from(b & 15)] & HIGH_NIBBLE[usize::from(b >> 4)];
-    assert_eq!(t & 0x80, 0, "bit 7 is never set");
+    assert_eq!(t & 0x20, 0, "bit 5 is never set");
     [OP_BITS, WS_BITS, OPEN_BIT, CLOSE_BIT].map(|bits| t & bits != 0)
 }

@@ -9,8 +9,8 @@ use core::arch::x86_64::{
 };
 
 use super::kernel::{
-    self, Block, Brackets, CloseScan, Masks, NestMasks, State, Stop, CLOSE_SHIFT, HIGH_NIBBLE,
-    LOW_NIBBLE, OPEN_SHIFT, OP_BITS, WS_BITS,
+    self, Block, Brackets, CloseScan, Masks, NestMasks, State, Stop, HIGH_NIBBLE, LOW_NIBBLE,
+    OPEN_SHIFT, OP_BITS, WS_BITS,
 };
 use super::nest::{self, Nest};
 
@@ -149,7 +149,8 @@ impl Block for Block16 {
                     _mm_shuffle_epi8(low_table, low),
                     _mm_shuffle_epi8(high_table, high),
                 );
-                // Class bits are below 0x80, so a signed "greater than zero" is "non-zero".
+                // The operator and whitespace bits are below 0x80, so once the others are cleared a
+                // signed "greater than zero" is "non-zero".
                 let op = _mm_cmpgt_epi8(_mm_and_si128(class, op_bits), zero);
                 let ws = _mm_cmpgt_epi8(_mm_and_si128(class, ws_bits), zero);
                 let ctrl = _mm_cmpeq_epi8(_mm_min_epu8(v, below_space), v);
@@ -159,9 +160,10 @@ impl Block for Block16 {
                 m.op |= bits(op) << shift;
                 m.ws |= bits(ws) << shift;
                 m.ctrl |= bits(ctrl) << shift;
-                // See the AVX2 backend: the shifts bring the bracket bits to bit 7.
+                // See the AVX2 backend: the close bit is bit 7, and a shift brings the open bit
+                // there.
                 brackets.open |= bits(_mm_slli_epi16::<OPEN_SHIFT>(class)) << shift;
-                brackets.close |= bits(_mm_slli_epi16::<CLOSE_SHIFT>(class)) << shift;
+                brackets.close |= bits(class) << shift;
             }
             (m, brackets)
         }
