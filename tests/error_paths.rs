@@ -1,6 +1,10 @@
 //! Every error with a position in the JSON carries the JSON Pointer of where it occurred, and the
 //! slice iterator, the `Feeder` (fed in two chunks cut anywhere) and the `Reader` (one byte per
 //! read) agree on it.
+//!
+//! The table's paths are written by hand. The property test at the end checks the library's
+//! forward walk against an independent reference (a recursive descent over the whole valid
+//! document) on generated documents cut short or with one byte replaced, at every offset.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // reason: test failures should panic
 
@@ -310,4 +314,221 @@ fn display_shows_the_path_but_not_the_empty_root() {
         e.to_string(),
         "expected the end of the input after the top-level value, found `x` at byte 14"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// An independent reference for the paths
+// ---------------------------------------------------------------------------------------------
+
+/// The documented position (see `Error::path`) of every offset of a valid JSON text, worked out
+/// by recursive descent over the whole text rather than by the library's forward walk: each
+/// value claims the offsets it is being read at, innermost first, and an enclosing member, element
+/// or container takes only the offsets left unclaimed.
+///
+/// `paths[p]` is the pointer once bytes `..p` were read, for `p` in `0..=text.len()`.
+struct Reference<'t> {
+    text: &'t [u8],
+    paths: Vec<Option<String>>,
+}
+
+impl<'t> Reference<'t> {
+    /// The deepest nesting the reference follows (the documents here are far shallower).
+    const MAX_DEPTH: usize = 64;
+
+    fn paths(text: &'t [u8]) -> Vec<String> {
+        let mut r = Reference {
+            text,
+            paths: vec![None; text.len() + 1],
+        };
+        let start = r.ws(0);
+        r.value(start, &mut Vec::new());
+        r.paths.into_iter().map(Option::unwrap_or_default).collect()
+    }
+
+    fn ws(&self, mut i: usize) -> usize {
+        while matches!(self.text[i], b' ' | b'\t' | b'\n' | b'\r') {
+            i += 1;
+        }
+        i
+    }
+
+    /// Gives the offsets `from..=to` that no inner value claimed the pointer of `tokens`.
+    fn claim(&mut self, from: usize, to: usize, tokens: &[String]) {
+        let pointer: String = tokens.iter().map(|t| format!("/{t}")).collect();
+        for slot in &mut self.paths[from..=to.min(self.text.len())] {
+            slot.get_or_insert_with(|| pointer.clone());
+        }
+    }
+
+    /// Reads the value at `i` (at `tokens`). Returns the last offset at which it is still being
+    /// read (its closing quote or bracket, or the byte after a number or literal) and the offset
+    /// after its bytes.
+    fn value(&mut self, i: usize, tokens: &mut Vec<String>) -> (usize, usize) {
+        assert!(
+            tokens.len() < Self::MAX_DEPTH,
+            "the reference's depth bound"
+        );
+        let close = match self.text[i] {
+            b'{' => self.container(i, b'}', tokens),
+            b'[' => self.container(i, b']', tokens),
+            b'"' => self.string_end(i),
+            _ => {
+                // A number or literal: it ends at the first byte that cannot continue it.
+                let mut j = i;
+                while !matches!(
+                    self.text.get(j),
+                    None | Some(b',' | b'}' | b']' | b'{' | b'[' | b':' | b'"')
+                ) && !self.text[j].is_ascii_whitespace()
+                {
+                    j += 1;
+                }
+                return (j, j);
+            }
+        };
+        (close, close + 1)
+    }
+
+    /// The offset of the closing quote of the string that opens at `i`.
+    fn string_end(&self, i: usize) -> usize {
+        let mut j = i + 1;
+        loop {
+            match self.text[j] {
+                b'\\' => j += 2,
+                b'"' => return j,
+                _ => j += 1,
+            }
+        }
+    }
+
+    /// Reads the object or array that opens at `open`; returns the offset of its `close`.
+    fn container(&mut self, open: usize, close: u8, tokens: &mut Vec<String>) -> usize {
+        let mut i = self.ws(open + 1);
+        let mut index = 0;
+        while self.text[i] != close {
+            let (token, from, at) = if close == b'}' {
+                let key_end = self.string_end(i);
+                let raw = core::str::from_utf8(&self.text[i + 1..key_end]).expect("UTF-8 key");
+                // A member from its key's closing quote on; the value starts after the colon.
+                let token = raw.replace('~', "~0").replace('/', "~1");
+                (token, key_end + 1, self.ws(self.ws(key_end + 1) + 1))
+            } else {
+                // An element once its first byte was read.
+                (index.to_string(), i + 1, i)
+            };
+            tokens.push(token);
+            let (last, after) = self.value(at, tokens);
+            self.claim(from, last, tokens);
+            tokens.pop();
+            let after = self.ws(after);
+            i = if self.text[after] == b',' {
+                self.ws(after + 1)
+            } else {
+                after
+            };
+            index += 1;
+        }
+        self.claim(open + 1, i, tokens);
+        i
+    }
+}
+
+mod reference_check {
+    use proptest::prelude::*;
+    use serde_json::{Map, Value};
+
+    use super::{first_error, Reference};
+    use callrecords::{Error, StreamOptions};
+
+    /// Keys and strings that need pointer escaping (`~`, `/`), JSON escaping (`"`, `\`, control
+    /// characters) or more than one byte.
+    fn text() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop::sample::select(vec!['a', '~', '/', '"', '\\', '\u{1}', 'é', '€', '0']),
+            0..4,
+        )
+        .prop_map(|cs| cs.into_iter().collect())
+    }
+
+    fn json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i16>().prop_map(Value::from),
+            (-1.0e3f64..1.0e3).prop_map(Value::from),
+            text().prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::vec((text(), inner), 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect::<Map<_, _>>())),
+            ]
+        })
+    }
+
+    /// A document whose every proper prefix is an error: an object or array at the top, or a
+    /// sessions page whose sessions hold the generated members.
+    fn document() -> impl Strategy<Value = Vec<u8>> {
+        let top = json().prop_filter("a container at the top", |v| v.is_object() || v.is_array());
+        let sessions = prop::collection::vec(prop::collection::vec((text(), json()), 0..4), 0..3)
+            .prop_map(|sessions| {
+                let value: Vec<Value> = sessions
+                    .into_iter()
+                    .map(|m| Value::Object(m.into_iter().collect()))
+                    .collect();
+                serde_json::json!({ "@odata.context": "c", "value": value, "@odata.nextLink": "n" })
+            });
+        (prop_oneof![top, sessions], any::<bool>()).prop_map(|(v, pretty)| {
+            if pretty {
+                serde_json::to_vec_pretty(&v)
+            } else {
+                serde_json::to_vec(&v)
+            }
+            .expect("serializable")
+        })
+    }
+
+    /// The first error of the slice iterator, the `Feeder` cut at `cut` and the `Reader` with
+    /// 1-byte reads, each as (offset, path).
+    fn errors(doc: &[u8], cut: usize) -> [Option<(u64, Option<String>)>; 3] {
+        let summary = |e: Error| (e.offset(), e.path().map(str::to_owned));
+        [
+            callrecords::events(doc).find_map(Result::err),
+            first_error::feeder(doc, &[cut.min(doc.len())], StreamOptions::new()),
+            first_error::reader(doc, StreamOptions::new().read_size(1)),
+        ]
+        .map(|e| e.map(summary))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        /// Cut short anywhere, or with a byte replaced anywhere, a document's first syntax error
+        /// has the reference's path at its offset, on the slice iterator and both streams.
+        #[test]
+        fn error_paths_match_a_recursive_descent_reference(
+            doc in document(),
+            cut in any::<prop::sample::Index>(),
+            bad in prop::sample::select(vec![b'#', b'}', b']', b':', b',']),
+        ) {
+            let paths = Reference::paths(&doc);
+            let split = cut.index(doc.len() + 1);
+            for p in 0..doc.len() {
+                for (k, e) in errors(&doc[..p], split).into_iter().enumerate() {
+                    let (offset, path) = e.ok_or_else(|| TestCaseError::fail(format!("path {k}: no error cut at {p}")))?;
+                    let at = usize::try_from(offset).expect("small");
+                    prop_assert!(at <= p);
+                    prop_assert_eq!(path.as_deref(), Some(paths[at].as_str()), "path {} cut at {}", k, p);
+                }
+                let mut broken = doc.clone();
+                broken[p] = bad;
+                for (k, e) in errors(&broken, split).into_iter().enumerate() {
+                    // An error at the replaced byte has only the document's bytes before it.
+                    if let Some((offset, path)) = e.filter(|e| e.0 == p as u64) {
+                        prop_assert_eq!(path.as_deref(), Some(paths[p].as_str()), "path {} at {} replaced", k, offset);
+                    }
+                }
+            }
+        }
+    }
 }
