@@ -478,13 +478,22 @@ mod reference_check {
                     .collect();
                 serde_json::json!({ "@odata.context": "c", "value": value, "@odata.nextLink": "n" })
             });
-        (prop_oneof![top, sessions], any::<bool>()).prop_map(|(v, pretty)| {
-            if pretty {
-                serde_json::to_vec_pretty(&v)
-            } else {
-                serde_json::to_vec(&v)
+        // Compact, or indented with two spaces or with tabs.
+        let indent = prop::sample::select(vec![None, Some(&b"  "[..]), Some(&b"\t"[..])]);
+        (prop_oneof![top, sessions], indent).prop_map(|(v, indent)| {
+            use serde::Serialize;
+            let mut out = Vec::new();
+            match indent {
+                None => serde_json::to_writer(&mut out, &v),
+                Some(indent) => {
+                    let formatter = serde_json::ser::PrettyFormatter::with_indent(indent);
+                    v.serialize(&mut serde_json::Serializer::with_formatter(
+                        &mut out, formatter,
+                    ))
+                }
             }
-            .expect("serializable")
+            .expect("serializable");
+            out
         })
     }
 
