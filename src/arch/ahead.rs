@@ -131,12 +131,15 @@ impl AheadIndexer {
     pub(crate) fn advance(&mut self, value: &[u8]) -> Ahead {
         let limit = value.len().min(AHEAD_MAX_BYTES);
         let whole = limit - limit % 64;
-        self.out.window.backslashes.resize(whole / 64, 0);
         while let Some(piece) = value.get(self.done..whole.min(self.done + PIECE_BYTES)) {
             if piece.is_empty() {
                 break;
             }
-            let words = self.out.window.backslashes.get_mut(self.done / 64..);
+            // One word per block of this piece only: the value often closes long before the
+            // window's end, and the words past its close would be zeroed for nothing.
+            let backslashes = &mut self.out.window.backslashes;
+            backslashes.resize((self.done + piece.len()) / 64, 0);
+            let words = backslashes.get_mut(self.done / 64..);
             let stop = self.kernel.index_until_close(
                 piece,
                 self.done,
@@ -206,7 +209,7 @@ impl AheadIndexer {
             (None, Some(u)) => Some((ErrorKind::InvalidUtf8, u)),
             (None, None) => None,
         };
-        // A close inside a chunk leaves the words of the blocks after it (all zero).
+        // A close inside a piece leaves the words of the piece's blocks after it (all zero).
         self.out.window.backslashes.truncate(len.div_ceil(64));
         self.out.window.start = 0;
         self.out.window.end = len;
