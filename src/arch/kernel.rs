@@ -481,45 +481,47 @@ pub(crate) unsafe fn index_until_close<B: Block>(
         structurals,
         backslashes,
     } = run;
-    // Locals rather than the callers' places, so the block loop keeps them in registers.
+    // Locals rather than the callers' places, so the block loop keeps them in registers; one block
+    // counter rather than separate iterators over the blocks and the words, and the closing block
+    // finished on its own way out of the loop, for the same reason.
     let (mut st, mut level) = (*state, *depth);
     let mut ctrl_at = None;
-    let mut close_at = None;
-    let mut words = backslashes.iter_mut();
-    let mut offset = base;
     let mut flat = Flat::new(structurals, bytes.len() / 64);
-    for chunk in bytes.chunks_exact(64) {
-        let Some(block) = chunk.first_chunk::<64>() else {
-            break;
+    let mut k = 0;
+    let close_at = loop {
+        let Some(block) = bytes.get(64 * k..).and_then(<[u8]>::first_chunk::<64>) else {
+            break None;
         };
+        let offset = base + 64 * k;
         // SAFETY: the caller guarantees the CPU supports `B`'s instruction set.
         let (m, n) = unsafe { B::classify_brackets(block) };
-        let (mut bits, mut ctrl, strings) = block_bits::<B>(m, &mut st);
-        let mut backslash = m.backslash;
+        let (bits, ctrl, strings) = block_bits::<B>(m, &mut st);
         let open = n.open & !strings;
         let close = n.close & !strings;
         let closes = u64::from(close.count_ones());
+        let mut out = BlockOut {
+            word: backslashes.get_mut(k),
+            offset,
+            bits,
+            ctrl,
+            backslash: m.backslash,
+        };
         if level > closes {
             level = level + u64::from(open.count_ones()) - closes;
         } else if let Some(j) = walk_brackets(open, close, &mut level) {
             // Keep bits `0..=j`: the value ends at the bracket `j`.
             let keep = !0u64 >> (63 - j);
-            (bits, ctrl, backslash) = (bits & keep, ctrl & keep, backslash & keep);
-            close_at = Some(offset + j as usize);
+            (out.bits, out.ctrl, out.backslash) = (bits & keep, ctrl & keep, m.backslash & keep);
+            // SAFETY: one call per whole block of `bytes` (block `k` is whole), the count `flat`
+            // was made for.
+            unsafe { out.emit(&mut flat, &mut ctrl_at) };
+            break Some(offset + j as usize);
         }
-        if let Some(word) = words.next() {
-            *word = backslash;
-        }
-        if ctrl != 0 {
-            first_ctrl(&mut ctrl_at, offset, ctrl);
-        }
-        // SAFETY: one call per whole block of `bytes`, the count `flat` was made for.
-        unsafe { flat.push(offset as u32, bits) };
-        if close_at.is_some() {
-            break;
-        }
-        offset += 64;
-    }
+        // SAFETY: as above.
+        unsafe { out.emit(&mut flat, &mut ctrl_at) };
+        k += 1;
+    };
+    let offset = base + 64 * k;
     (*state, *depth) = (st, level);
     let upto = close_at.map_or(offset, |c| c + 1) - base;
     Stop {
@@ -527,6 +529,36 @@ pub(crate) unsafe fn index_until_close<B: Block>(
         close: close_at,
         // SAFETY: as above.
         newlines: unsafe { count_newlines::<B>(bytes.get(..upto).unwrap_or(bytes)) },
+    }
+}
+
+/// What [`index_until_close`] keeps of one block.
+struct BlockOut<'w> {
+    /// The block's backslash word, if the caller gave one.
+    word: Option<&'w mut u64>,
+    /// Absolute offset of the block's first byte.
+    offset: usize,
+    bits: u64,
+    ctrl: u64,
+    backslash: u64,
+}
+
+impl BlockOut<'_> {
+    /// Stores the backslash word, notes a control character and appends the structurals.
+    ///
+    /// # Safety
+    ///
+    /// - Called at most once per block `flat` was made for.
+    #[inline(always)]
+    unsafe fn emit(self, flat: &mut Flat<'_>, ctrl_at: &mut Option<usize>) {
+        if let Some(word) = self.word {
+            *word = self.backslash;
+        }
+        if self.ctrl != 0 {
+            first_ctrl(ctrl_at, self.offset, self.ctrl);
+        }
+        // SAFETY: the caller's contract.
+        unsafe { flat.push(self.offset as u32, self.bits) };
     }
 }
 
