@@ -75,10 +75,11 @@
 //! session's bytes are classified once. The tail of a session split across reads is moved to the
 //! front of the window once per few reads; it is never scanned again (only its last partial
 //! 64-byte block is looked at again, until it is whole). On the generated 64 MiB pretty page the
-//! `Reader` over an in-memory `io::Cursor` runs at about 0.90 of the slice iterator's throughput
-//! (0.88 to 0.93 between runs). Most of the difference is the reads themselves: copying the bytes
-//! out of the source is bound by memory speed, where the slice iterator overlaps those loads with
-//! its work. The rest is the ahead kernel's newline count and depth tracking, and compaction.
+//! `Reader` over an in-memory `io::Cursor` runs at about 0.91 of the slice iterator's throughput
+//! (0.89 to 0.93 between runs; see `docs/bench-stream.md`). Most of the difference is the reads
+//! themselves: copying the bytes out of the source is bound by memory speed, where the slice
+//! iterator overlaps those loads with its work. The rest is the ahead kernel's newline count and
+//! depth tracking, and compaction.
 //!
 //! # Errors
 //!
