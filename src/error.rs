@@ -200,8 +200,8 @@ impl Error {
 
     /// Where in the document the error is, as a JSON Pointer (RFC 6901): `Some` for every error
     /// that has a position in the JSON, `None` for [`ErrorKind::Io`], [`ErrorKind::NotCallRecords`]
-    /// and [`ErrorKind::InputTooLarge`] (and for errors of the bare [`Tokenizer`], which knows no
-    /// path).
+    /// and [`ErrorKind::InputTooLarge`]. The bare [`Tokenizer`]'s cursor methods leave it unset:
+    /// [`Tokenizer::with_path`] fills it in (and `tokenizer::validate` does).
     ///
     /// - Value errors (strict mode): the field at fault, for example
     ///   `/value/0/segments/1/media/0/streams/2/averageJitter`.
@@ -231,6 +231,7 @@ impl Error {
     /// ```
     ///
     /// [`Tokenizer`]: crate::tokenizer::Tokenizer
+    /// [`Tokenizer::with_path`]: crate::tokenizer::Tokenizer::with_path
     /// [`Reader`]: crate::Reader
     /// [`Feeder`]: crate::Feeder
     pub fn path(&self) -> Option<&str> {

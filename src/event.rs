@@ -480,19 +480,6 @@ fn fix_offset(e: Error, base: u64) -> Error {
     }
 }
 
-/// Gives an error that has a position but no path the JSON Pointer of its offset in `input` (the
-/// whole document). Error path only: it walks the input up to the offset.
-#[cold]
-#[inline(never)]
-fn with_pointer(input: &[u8], e: Error) -> Error {
-    if !e.wants_path() {
-        return e;
-    }
-    let at = usize::try_from(e.offset()).unwrap_or(usize::MAX);
-    let path = locate::pointer_at(input, at, 0).unwrap_or_default();
-    e.with_path(path)
-}
-
 impl<'a> Iterator for Events<'a> {
     type Item = Result<Event<'a>, Error>;
 
@@ -510,7 +497,7 @@ impl<'a> Iterator for Events<'a> {
             if let Err(e) = self.step() {
                 self.state = State::Done;
                 self.bufs.buf.clear();
-                return Some(Err(with_pointer(self.input, e)));
+                return Some(Err(locate::with_pointer(self.input, e)));
             }
         }
     }

@@ -287,11 +287,22 @@ impl core::fmt::Debug for Tokenizer<'_> {
 /// Validates that `input` is one complete JSON document (RFC 8259), with the default depth limit.
 ///
 /// This is the tokenizer's full validating walk: [`Tokenizer::skip_value`] then
-/// [`Tokenizer::finish`].
+/// [`Tokenizer::finish`]. An error comes with its JSON path ([`Tokenizer::with_path`]).
+///
+/// ```
+/// use callrecords::{tokenizer, ErrorKind};
+///
+/// assert!(tokenizer::validate(br#"{"value": [1, {"id": "a"}]}"#).is_ok());
+///
+/// let e = tokenizer::validate(br#"{"value": [1, {"id" "a"}]}"#).unwrap_err();
+/// assert_eq!(e.kind(), ErrorKind::ExpectedColon);
+/// assert_eq!((e.offset(), e.path()), (20, Some("/value/1/id")));
+/// ```
 pub fn validate(input: &[u8]) -> Result<(), Error> {
     let mut t = Tokenizer::new(input);
-    t.skip_value()?;
-    t.finish()
+    t.skip_value()
+        .and_then(|_| t.finish())
+        .map_err(|e| t.with_path(e))
 }
 
 impl<'a> Tokenizer<'a> {
@@ -400,6 +411,34 @@ impl<'a> Tokenizer<'a> {
     /// The whole input.
     pub fn input(&self) -> &'a [u8] {
         self.input
+    }
+
+    /// `error`, from this tokenizer, with the JSON Pointer of its offset in the input
+    /// ([`Error::path`]).
+    ///
+    /// The cursor methods leave the path unset: finding it walks the input from the start, which
+    /// only an error should pay for, and a caller that parses part of a larger document knows a
+    /// better path than the part's own. An error that already has a path, or has no position in
+    /// the JSON, is returned unchanged.
+    ///
+    /// ```
+    /// use callrecords::tokenizer::Tokenizer;
+    ///
+    /// let doc = br#"{"value": [{"id": "a"}, {"id": tru}]}"#;
+    /// let mut t = Tokenizer::new(doc);
+    /// let e = loop {
+    ///     match t.next_token() {
+    ///         Ok(Some(_)) => {}
+    ///         Ok(None) => unreachable!("the document is broken"),
+    ///         Err(e) => break t.with_path(e),
+    ///     }
+    /// };
+    /// assert_eq!(e.kind(), callrecords::ErrorKind::InvalidLiteral);
+    /// assert_eq!(e.path(), Some("/value/1/id"));
+    /// ```
+    #[cold]
+    pub fn with_path(&self, error: Error) -> Error {
+        crate::schema::locate::with_pointer(self.input, error)
     }
 
     /// The current nesting depth (0 outside the top-level container).

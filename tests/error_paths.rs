@@ -497,14 +497,15 @@ mod reference_check {
         })
     }
 
-    /// The first error of the slice iterator, the `Feeder` cut at `cut` and the `Reader` with
-    /// 1-byte reads, each as (offset, path).
-    fn errors(doc: &[u8], cut: usize) -> [Option<(u64, Option<String>)>; 3] {
+    /// The first error of the slice iterator, the `Feeder` cut at `cut`, the `Reader` with 1-byte
+    /// reads and the bare tokenizer's `validate`, each as (offset, path).
+    fn errors(doc: &[u8], cut: usize) -> [Option<(u64, Option<String>)>; 4] {
         let summary = |e: Error| (e.offset(), e.path().map(str::to_owned));
         [
             callrecords::events(doc).find_map(Result::err),
             first_error::feeder(doc, &[cut.min(doc.len())], StreamOptions::new()),
             first_error::reader(doc, StreamOptions::new().read_size(1)),
+            callrecords::tokenizer::validate(doc).err(),
         ]
         .map(|e| e.map(summary))
     }
@@ -513,7 +514,8 @@ mod reference_check {
         #![proptest_config(ProptestConfig::with_cases(96))]
 
         /// Cut short anywhere, or with a byte replaced anywhere, a document's first syntax error
-        /// has the reference's path at its offset, on the slice iterator and both streams.
+        /// has the reference's path at its offset, on the slice iterator, both streams and the
+        /// bare tokenizer.
         #[test]
         fn error_paths_match_a_recursive_descent_reference(
             doc in document(),

@@ -35,6 +35,7 @@
 use core::fmt::Write as _;
 
 use crate::arch::{ends_scalar, is_ws, Nest, Nester};
+use crate::error::Error;
 
 use super::path::write_pointer_token;
 
@@ -276,6 +277,20 @@ impl Walk {
         }
         out
     }
+}
+
+/// `e` with the JSON Pointer of its offset in `text` (the whole document), when it has a position
+/// and no path yet ([`Error::wants_path`]); otherwise `e` unchanged. Error path only: it walks
+/// `text` up to the offset.
+#[cold]
+#[inline(never)]
+pub(crate) fn with_pointer(text: &[u8], e: Error) -> Error {
+    if !e.wants_path() {
+        return e;
+    }
+    let at = usize::try_from(e.offset()).unwrap_or(usize::MAX);
+    let path = pointer_at(text, at, 0).unwrap_or_default();
+    e.with_path(path)
 }
 
 /// The JSON Pointer of the position `offset` in `text` (see the [module docs](self)), relative to
