@@ -239,12 +239,13 @@ enum Top {
 /// assert!(matches!(id, Some(Scalar::String(s)) if s.raw() == b"abc"));
 /// assert_eq!(n, Some(Scalar::Number(b"42")));
 ///
-/// // Errors carry a kind and an exact byte offset.
+/// // Errors carry a kind, an exact byte offset and (from `validate`) a JSON path.
 /// let bad = b"{\n  \"a\" 1\n}";
 /// let err = callrecords::tokenizer::validate(bad).unwrap_err();
 /// assert_eq!(err.kind(), callrecords::ErrorKind::ExpectedColon);
 /// assert_eq!(err.offset(), 8);
 /// assert_eq!(err.line_column(bad), (2, 7));
+/// assert_eq!(err.path(), Some("/a"));
 /// # Ok::<(), callrecords::Error>(())
 /// ```
 pub struct Tokenizer<'a> {
@@ -1383,7 +1384,7 @@ mod tests {
         assert_eq!(e.kind(), ErrorKind::ExpectedColon);
         assert_eq!(
             e.describe(input),
-            "expected `:` after the object key, found `,` at line 3 column 6"
+            "expected `:` after the object key, found `,` at /b at line 3 column 6"
         );
         assert_eq!(e.snippet(input), "  \"b\", 2\n     ^");
     }
