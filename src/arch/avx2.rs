@@ -10,8 +10,8 @@ use core::arch::x86_64::{
 };
 
 use super::kernel::{
-    self, Block, Brackets, CloseScan, Masks, NestMasks, State, Stop, HIGH_NIBBLE, LOW_NIBBLE,
-    OPEN_SHIFT, OP_BITS, WS_BITS,
+    self, Block, Brackets, CloseScan, Masks, NestMasks, State, Stop, Tally, HIGH_NIBBLE,
+    LOW_NIBBLE, OPEN_SHIFT, OP_BITS, WS_BITS,
 };
 use super::nest::{self, Nest};
 
@@ -195,19 +195,22 @@ impl Block for Block32 {
     }
 
     #[inline(always)]
-    unsafe fn count_newlines_run(run: &[u8]) -> u64 {
+    unsafe fn tally_run(run: &[u8]) -> Tally {
         // SAFETY: the caller guarantees AVX2. Every load reads 32 bytes of a 32-byte chunk of
         // `run`, unaligned.
         unsafe {
             let newline = _mm256_set1_epi8(b'\n' as i8);
             let zero = _mm256_setzero_si256();
             // A match compares as -1, so subtracting it adds one to its byte lane: at most
-            // `NEWLINE_RUN / 32` (126) per lane, summed into four 64-bit lanes at the end.
+            // `TALLY_RUN / 32` (32) per lane, summed into four 64-bit lanes at the end.
             let mut lanes = zero;
+            // Every byte ORed in: a byte lane's top bit ends set if some byte's was.
+            let mut high = zero;
             let mut vectors = run.chunks_exact(32);
             for vector in vectors.by_ref() {
                 let v = _mm256_loadu_si256(vector.as_ptr().cast());
                 lanes = _mm256_sub_epi8(lanes, _mm256_cmpeq_epi8(v, newline));
+                high = _mm256_or_si256(high, v);
             }
             let sums = _mm256_sad_epu8(lanes, zero);
             let sums = _mm_add_epi64(
@@ -215,7 +218,11 @@ impl Block for Block32 {
                 _mm256_extracti128_si256::<1>(sums),
             );
             let total = _mm_cvtsi128_si64(sums) as u64 + _mm_extract_epi64::<1>(sums) as u64;
-            total + kernel::count_newlines_scalar(vectors.remainder())
+            Tally {
+                newlines: total,
+                non_ascii: _mm256_movemask_epi8(high) != 0,
+            }
+            .and(kernel::tally_scalar(vectors.remainder()))
         }
     }
 

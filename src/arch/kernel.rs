@@ -106,7 +106,7 @@ pub(crate) struct NestMasks {
     pub(crate) open: u64,
     /// `}` and `]`.
     pub(crate) close: u64,
-    /// `\n`, for the streaming reader's line numbers ([`Block::count_newlines_run`]'s default).
+    /// `\n`, for the streaming reader's line numbers ([`Block::tally_run`]'s default).
     pub(crate) newline: u64,
 }
 
@@ -159,18 +159,20 @@ pub(crate) trait Block: Copy {
         )
     }
 
-    /// The newlines in `run`, which is at most [`NEWLINE_RUN`] bytes long.
+    /// The newlines in `run`, which is at most [`TALLY_RUN`] bytes long, and whether it holds a
+    /// byte above ASCII.
     ///
     /// The default counts the newline masks of [`Block::classify_nesting`] (one instruction per
-    /// block where a compare gives a 64-bit mask). Backends that build masks from several vectors
-    /// instead add the compare results into byte lanes and sum the lanes once per run, which the
-    /// run's length keeps from overflowing.
+    /// block where a compare gives a 64-bit mask) and checks for ASCII with the standard library.
+    /// Backends that build masks from several vectors instead add the compare results into byte
+    /// lanes and sum the lanes once per run, which the run's length keeps from overflowing, and OR
+    /// the loaded vectors together, whose top bits then tell whether any byte had its top bit set.
     ///
     /// # Safety
     ///
     /// - The CPU must support the instruction set of `Self`.
     #[inline(always)]
-    unsafe fn count_newlines_run(run: &[u8]) -> u64 {
+    unsafe fn tally_run(run: &[u8]) -> Tally {
         let mut blocks = run.chunks_exact(64);
         let mut count = 0;
         for chunk in blocks.by_ref() {
@@ -183,7 +185,10 @@ pub(crate) trait Block: Copy {
                 );
             }
         }
-        count + count_newlines_scalar(blocks.remainder())
+        Tally {
+            newlines: count + count_newlines_scalar(blocks.remainder()),
+            non_ascii: !run.is_ascii(),
+        }
     }
 
     /// The prefix XOR of `x`: bit `j` of the result is the XOR of bits `0..=j` of `x`.
@@ -453,6 +458,8 @@ pub(crate) struct Stop {
     pub(crate) close: Option<usize>,
     /// Newlines in the bytes indexed (up to `close`).
     pub(crate) newlines: u64,
+    /// Which runs of the bytes indexed hold a byte above ASCII, as [`tally`] gives them.
+    pub(crate) non_ascii_runs: u64,
 }
 
 /// [`index_blocks`] over the whole 64-byte blocks of `bytes` (a trailing partial block is left
@@ -461,8 +468,9 @@ pub(crate) struct Stop {
 /// block where `depth` may reach zero. It stops after the block holding the bracket that brings
 /// `depth` to zero; nothing past that bracket is appended (structurals, control characters and
 /// backslash bits after it are dropped), so the index is exactly the index of the value. It also
-/// counts the newlines up to there, for the streaming reader's line numbers, in a second pass over
-/// the bytes it indexed ([`count_newlines`]).
+/// counts the newlines up to there, for the streaming reader's line numbers, and notes which runs
+/// of the bytes are all ASCII (the caller checks the UTF-8 of the others), in a second pass over
+/// the bytes it indexed ([`tally`]).
 ///
 /// The caller starts at the value's opening bracket with `run.depth == 0`.
 ///
@@ -524,11 +532,13 @@ pub(crate) unsafe fn index_until_close<B: Block>(
     let offset = base + 64 * k;
     (*state, *depth) = (st, level);
     let upto = close_at.map_or(offset, |c| c + 1) - base;
+    // SAFETY: as above.
+    let (newlines, non_ascii_runs) = unsafe { tally::<B>(bytes.get(..upto).unwrap_or(bytes)) };
     Stop {
         ctrl: ctrl_at,
         close: close_at,
-        // SAFETY: as above.
-        newlines: unsafe { count_newlines::<B>(bytes.get(..upto).unwrap_or(bytes)) },
+        newlines,
+        non_ascii_runs,
     }
 }
 
@@ -562,30 +572,71 @@ impl BlockOut<'_> {
     }
 }
 
-/// The longest run [`Block::count_newlines_run`] takes: 63 blocks. A byte lane that counts one
-/// 16-byte vector's newline per step then reaches at most 252, so it cannot wrap.
-pub(crate) const NEWLINE_RUN: usize = 63 * 64;
+/// The longest run [`Block::tally_run`] takes: 16 blocks.
+///
+/// A run is the unit of the ASCII check, so a short one leaves fewer ASCII bytes around each byte
+/// above ASCII for the UTF-8 check: on generated pages, 14% of the bytes lie in 1 KiB runs that
+/// hold such a byte, and 39% in 4 KiB runs. The vector counters' byte lanes count at most one
+/// newline per vector, 64 per run at most, far from wrapping; the counts are summed once per run.
+pub(crate) const TALLY_RUN: usize = 16 * 64;
 
-/// The newlines in `bytes`, counted in a second pass over bytes just indexed (so still in the L1
-/// cache). This is cheaper than a newline mask in the index loop, whose registers are all in use:
-/// on the AVX2 kernel, counting there cost about 10% of the loop's throughput.
+/// The newlines in a run of bytes, and whether one of them is above ASCII: what
+/// [`Block::tally_run`] finds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Tally {
+    /// The newlines, for the streaming reader's line numbers.
+    pub(crate) newlines: u64,
+    /// Some byte is above ASCII (0x80 or more). Bytes that are all ASCII are valid UTF-8.
+    pub(crate) non_ascii: bool,
+}
+
+impl Tally {
+    /// The tally of two runs of bytes together.
+    #[inline(always)]
+    pub(crate) fn and(self, other: Tally) -> Tally {
+        Tally {
+            newlines: self.newlines + other.newlines,
+            non_ascii: self.non_ascii | other.non_ascii,
+        }
+    }
+}
+
+/// The newlines in `bytes`, and which of its runs of [`TALLY_RUN`] bytes hold a byte above ASCII:
+/// bit `r` stands for run `r` (bit 63 for run 63 and every later one).
+///
+/// It is a second pass over bytes just indexed (so still in the L1 cache). This is cheaper than a
+/// newline mask in the index loop, whose registers are all in use: on the AVX2 kernel, counting
+/// there cost about 10% of the loop's throughput. The ASCII check rides on the same loads and
+/// spares the UTF-8 check every run that is all ASCII.
 ///
 /// # Safety
 ///
 /// - The CPU must support the instruction set of `B`.
 #[inline(always)]
-pub(crate) unsafe fn count_newlines<B: Block>(bytes: &[u8]) -> u64 {
-    bytes
-        .chunks(NEWLINE_RUN)
+pub(crate) unsafe fn tally<B: Block>(bytes: &[u8]) -> (u64, u64) {
+    let (mut newlines, mut non_ascii_runs) = (0, 0);
+    for (r, run) in bytes.chunks(TALLY_RUN).enumerate() {
         // SAFETY: the caller guarantees the CPU supports `B`'s instruction set; each run is at
-        // most `NEWLINE_RUN` bytes.
-        .map(|run| unsafe { B::count_newlines_run(run) })
-        .sum()
+        // most `TALLY_RUN` bytes.
+        let t = unsafe { B::tally_run(run) };
+        newlines += t.newlines;
+        non_ascii_runs |= u64::from(t.non_ascii) << r.min(63);
+    }
+    (newlines, non_ascii_runs)
 }
 
-/// The newlines in `bytes`, one byte at a time: the reference and the vector kernels' tail.
+/// The [`Tally`] of `bytes`, one byte at a time: the reference and the vector kernels' tail.
 #[inline(always)]
-pub(crate) fn count_newlines_scalar(bytes: &[u8]) -> u64 {
+pub(crate) fn tally_scalar(bytes: &[u8]) -> Tally {
+    Tally {
+        newlines: count_newlines_scalar(bytes),
+        non_ascii: !bytes.is_ascii(),
+    }
+}
+
+/// The newlines in `bytes`, one byte at a time.
+#[inline(always)]
+fn count_newlines_scalar(bytes: &[u8]) -> u64 {
     bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
 

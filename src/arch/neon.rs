@@ -12,11 +12,12 @@
 
 use core::arch::aarch64::{
     uint8x16_t, vaddlvq_u8, vandq_u8, vceqq_u8, vcltq_u8, vdupq_n_u8, vgetq_lane_u64, vld1q_u8,
-    vorrq_u8, vpaddq_u8, vqtbl1q_u8, vreinterpretq_u64_u8, vshrq_n_u8, vsubq_u8, vtstq_u8,
+    vmaxvq_u8, vorrq_u8, vpaddq_u8, vqtbl1q_u8, vreinterpretq_u64_u8, vshrq_n_u8, vsubq_u8,
+    vtstq_u8,
 };
 
 use super::kernel::{
-    self, Block, CloseScan, Masks, NestMasks, State, Stop, HIGH_NIBBLE, LOW_NIBBLE, OP_BITS,
+    self, Block, CloseScan, Masks, NestMasks, State, Stop, Tally, HIGH_NIBBLE, LOW_NIBBLE, OP_BITS,
     WS_BITS,
 };
 use super::nest::{self, Nest};
@@ -205,21 +206,28 @@ impl Block for Block16 {
     }
 
     #[inline(always)]
-    unsafe fn count_newlines_run(run: &[u8]) -> u64 {
+    unsafe fn tally_run(run: &[u8]) -> Tally {
         // SAFETY: the caller guarantees NEON. Every load reads 16 bytes of a 16-byte chunk of
         // `run`; `vld1q_u8` needs no alignment.
         unsafe {
             let newline = vdupq_n_u8(b'\n');
             // A match compares as 0xFF, so subtracting it adds one to its byte lane: at most
-            // `NEWLINE_RUN / 16` (252) per lane, and at most 4032 over the 16 lanes, so the
+            // `TALLY_RUN / 16` (64) per lane, and at most 1024 over the 16 lanes, so the
             // widening sum fits its 16 bits.
             let mut lanes = vdupq_n_u8(0);
+            // Every byte ORed in: a byte lane's top bit ends set if some byte's was.
+            let mut high = vdupq_n_u8(0);
             let mut vectors = run.chunks_exact(16);
             for vector in vectors.by_ref() {
                 let v = vld1q_u8(vector.as_ptr());
                 lanes = vsubq_u8(lanes, vceqq_u8(v, newline));
+                high = vorrq_u8(high, v);
             }
-            u64::from(vaddlvq_u8(lanes)) + kernel::count_newlines_scalar(vectors.remainder())
+            Tally {
+                newlines: u64::from(vaddlvq_u8(lanes)),
+                non_ascii: vmaxvq_u8(high) >= 0x80,
+            }
+            .and(kernel::tally_scalar(vectors.remainder()))
         }
     }
 }

@@ -9,8 +9,8 @@ use core::arch::x86_64::{
 };
 
 use super::kernel::{
-    self, Block, Brackets, CloseScan, Masks, NestMasks, State, Stop, HIGH_NIBBLE, LOW_NIBBLE,
-    OPEN_SHIFT, OP_BITS, WS_BITS,
+    self, Block, Brackets, CloseScan, Masks, NestMasks, State, Stop, Tally, HIGH_NIBBLE,
+    LOW_NIBBLE, OPEN_SHIFT, OP_BITS, WS_BITS,
 };
 use super::nest::{self, Nest};
 
@@ -199,23 +199,30 @@ impl Block for Block16 {
     }
 
     #[inline(always)]
-    unsafe fn count_newlines_run(run: &[u8]) -> u64 {
+    unsafe fn tally_run(run: &[u8]) -> Tally {
         // SAFETY: the caller guarantees SSE4.2 (`_mm_extract_epi64` is SSE4.1, which it implies;
         // the rest is SSE2). Every load reads 16 bytes of a 16-byte chunk of `run`, unaligned.
         unsafe {
             let newline = _mm_set1_epi8(b'\n' as i8);
             let zero = _mm_setzero_si128();
             // A match compares as -1, so subtracting it adds one to its byte lane: at most
-            // `NEWLINE_RUN / 16` (252) per lane, summed into two 64-bit lanes at the end.
+            // `TALLY_RUN / 16` (64) per lane, summed into two 64-bit lanes at the end.
             let mut lanes = zero;
+            // Every byte ORed in: a byte lane's top bit ends set if some byte's was.
+            let mut high = zero;
             let mut vectors = run.chunks_exact(16);
             for vector in vectors.by_ref() {
                 let v = _mm_loadu_si128(vector.as_ptr().cast());
                 lanes = _mm_sub_epi8(lanes, _mm_cmpeq_epi8(v, newline));
+                high = _mm_or_si128(high, v);
             }
             let sums = _mm_sad_epu8(lanes, zero);
             let total = _mm_cvtsi128_si64(sums) as u64 + _mm_extract_epi64::<1>(sums) as u64;
-            total + kernel::count_newlines_scalar(vectors.remainder())
+            Tally {
+                newlines: total,
+                non_ascii: _mm_movemask_epi8(high) != 0,
+            }
+            .and(kernel::tally_scalar(vectors.remainder()))
         }
     }
 }

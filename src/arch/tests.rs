@@ -852,6 +852,84 @@ fn ahead_counts_dense_newlines() {
 }
 
 #[test]
+fn ahead_checks_utf8_around_run_and_piece_edges() {
+    use super::kernel::TALLY_RUN;
+    // Only the runs of bytes that hold a byte above ASCII get the UTF-8 check, so put valid and
+    // invalid sequences across the edges of those runs and of the indexer's pieces (16 KiB), alone
+    // and after a valid character some runs before, and compare the first error with the oracle's.
+    let features: &[&[u8]] = &[
+        "é".as_bytes(),
+        "€".as_bytes(),
+        "𝄞".as_bytes(),
+        b"\x80",
+        b"\xe2\x82",
+        b"\xf0\x9d\x84",
+        b"\xc0\x80",
+        b"\xed\xa0\x80",
+        b"\xff",
+    ];
+    // Under Miri, which checks the tally's loads rather than the UTF-8 logic, one valid and one
+    // invalid sequence across one run edge do.
+    let features = if cfg!(miri) {
+        &features[2..4]
+    } else {
+        features
+    };
+    // Values that end on a block's edge (their last run holds the closing bracket, and is checked
+    // when the value closes) and two bytes past one (a partial block, in a run of its own).
+    let (lens, edges): (&[usize], &[usize]) = if cfg!(miri) {
+        (&[TALLY_RUN + 62], &[TALLY_RUN])
+    } else {
+        (
+            &[(16 << 10) + 3 * TALLY_RUN - 2, (16 << 10) + 3 * TALLY_RUN],
+            &[
+                1,
+                TALLY_RUN,
+                3 * TALLY_RUN,
+                16 << 10,
+                (16 << 10) + TALLY_RUN,
+                usize::MAX,
+            ],
+        )
+    };
+    let shifts: &[usize] = if cfg!(miri) { &[2] } else { &[0, 1, 2, 3, 4] };
+    for (&len, feature) in lens
+        .iter()
+        .flat_map(|l| features.iter().map(move |f| (l, f)))
+    {
+        for (&edge, &shift) in edges
+            .iter()
+            .flat_map(|e| shifts.iter().map(move |s| (e, s)))
+        {
+            // `usize::MAX` puts the feature last, against the closing quote.
+            let at = edge
+                .saturating_add(shift)
+                .saturating_sub(2)
+                .clamp(2, len - feature.len());
+            let earlier = Some(at.saturating_sub(2 * TALLY_RUN + 7));
+            for earlier in [None, earlier]
+                .into_iter()
+                .take(if cfg!(miri) { 1 } else { 2 })
+            {
+                let mut value = vec![b'a'; len];
+                value[..2].copy_from_slice(b"[\"");
+                value[at..at + feature.len()].copy_from_slice(feature);
+                if let Some(e) = earlier.filter(|&e| e > 2) {
+                    value[e..e + 2].copy_from_slice("é".as_bytes());
+                }
+                value.extend_from_slice(b"\"]");
+                for backend in backends() {
+                    ahead_agrees(backend, &value, &[]);
+                    if !cfg!(miri) {
+                        ahead_agrees(backend, &value, &[at + 1, len / 2]);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
 #[cfg_attr(miri, ignore = "a value over 1 MiB is too slow to interpret")]
 fn ahead_hands_long_values_over_to_the_nesting_scan() {
     use super::ahead::AHEAD_MAX_BYTES;
