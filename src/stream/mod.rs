@@ -70,16 +70,17 @@
 //! splitter then runs stage 1 (`crate::arch`, the same backend and dispatch: AVX-512, AVX2,
 //! SSE4.2, NEON or the portable scalar code; `CALLRECORDS_BACKEND` forces it) over each session as
 //! its bytes arrive: one pass over 64-byte blocks builds the session's structural index, tracks
-//! the bracket depth to find where the session closes, and counts its newlines for error
-//! positions. The section's tokenizer walks that index rather than indexing the bytes again, so a
-//! session's bytes are classified once. The tail of a session split across reads is moved to the
+//! the bracket depth to find where the session closes, and a second pass over each L1-resident
+//! piece counts its newlines for error positions and notes which 1 KiB runs hold a byte above
+//! ASCII (only those get the UTF-8 check). The section's tokenizer walks that index rather than
+//! indexing the bytes again, so a session's bytes are classified once. The tail of a session split across reads is moved to the
 //! front of the window once per few reads; it is never scanned again (only its last partial
 //! 64-byte block is looked at again, until it is whole). On the generated 64 MiB pretty page the
-//! `Reader` over an in-memory `io::Cursor` runs at about 0.91 of the slice iterator's throughput
-//! (0.89 to 0.93 between runs; see `docs/bench-stream.md`). Most of the difference is the reads
-//! themselves: copying the bytes out of the source is bound by memory speed, where the slice
-//! iterator overlaps those loads with its work. The rest is the ahead kernel's newline count and
-//! depth tracking, and compaction.
+//! `Reader` over an in-memory `io::Cursor` runs at about 0.905 of the slice iterator's throughput
+//! (the median; 0.89 to 0.95 between runs, see `docs/bench-stream.md`). Most of the difference is
+//! the reads themselves: copying the bytes out of the source is bound by memory speed, where the
+//! slice iterator overlaps those loads with its work. The rest is the ahead kernel's depth
+//! tracking and second pass, and compaction.
 //!
 //! # Errors
 //!
