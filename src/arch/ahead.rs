@@ -80,9 +80,9 @@ pub(crate) struct AheadIndexer {
     /// Bytes of the value indexed so far: whole blocks only.
     done: usize,
     ctrl: Option<usize>,
-    /// Where the stretch of runs ([`TALLY_RUN`]) holding bytes above ASCII that the last run
-    /// indexed belongs to began (from the value's first byte): its UTF-8 is checked once a run of
-    /// ASCII (or the value's end) ends it.
+    /// The start (from the value's first byte) of the open stretch of runs ([`TALLY_RUN`]) that
+    /// hold bytes above ASCII, when the last run indexed holds one: the stretch's UTF-8 is checked
+    /// once an ASCII run or the value's close ends it.
     utf8_from: Option<usize>,
     /// The first invalid UTF-8 byte found so far (from the value's first byte).
     utf8_error: Option<usize>,

@@ -73,9 +73,9 @@
 //! the bracket depth to find where the session closes, and a second pass over each L1-resident
 //! piece counts its newlines for error positions and notes which 1 KiB runs hold a byte above
 //! ASCII (only those get the UTF-8 check). The section's tokenizer walks that index rather than
-//! indexing the bytes again, so a session's bytes are classified once. The tail of a session split across reads is moved to the
-//! front of the window once per few reads; it is never scanned again (only its last partial
-//! 64-byte block is looked at again, until it is whole). On the generated 64 MiB pretty page the
+//! indexing the bytes again, so a session's bytes are classified once. The tail of a session split
+//! across reads is moved to the front of the window once per few reads; it is never scanned again
+//! (only its last partial 64-byte block is looked at again, until it is whole). On the generated 64 MiB pretty page the
 //! `Reader` over an in-memory `io::Cursor` runs at about 0.905 of the slice iterator's throughput
 //! (the median; 0.89 to 0.95 between runs, see `docs/bench-stream.md`). Most of the difference is
 //! the reads themselves: copying the bytes out of the source is bound by memory speed, where the
