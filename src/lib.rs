@@ -59,6 +59,7 @@
 
 mod arch;
 mod error;
+pub mod flatten;
 pub mod generate;
 pub mod quality;
 pub mod tokenizer;

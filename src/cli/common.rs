@@ -8,10 +8,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicU64;
 
-use super::events;
-use super::files::{self, Input};
-use std::io::Read;
+use callrecords::flatten::Table;
 
+use super::events::{self, Want};
+use super::files::{self, Input};
 use super::walk::{DocStats, Problem, Shape, Sink, WalkOptions};
 
 /// Exit code: every input was fine.
@@ -79,15 +79,17 @@ impl FileOutcome {
 }
 
 /// Reads one input through the streaming [`callrecords::Reader`] (gzip decompressed on the fly)
-/// and walks it, giving each stream row to `sink`. Memory follows the largest session, not the
-/// file.
+/// and walks it, giving each row of `tables` to `sink`. Memory follows the largest session, not
+/// the file.
 ///
-/// When the callRecord id came only after the session array (so earlier rows lacked it), a file
-/// is read again whole and walked with the slice iterator, which finds the id first; stdin cannot
-/// be read twice, so its rows keep a null id and a note says so.
+/// When no callRecord id is known at the first row (the document's `id` or `@odata.context`
+/// follows its sessions, or it has none), a file is walked once more to learn the id and then
+/// again with it, so every row has it and `sink` never sees a row twice. Standard input cannot
+/// be read twice: its rows keep a null id, and a note says so when the id came late.
 pub(crate) fn process(
     input: &Input,
     options: WalkOptions,
+    tables: &[Table],
     counter: &AtomicU64,
     sink: &mut dyn Sink,
 ) -> FileOutcome {
@@ -104,29 +106,55 @@ pub(crate) fn process(
             problem,
         }
     };
-    let reader = match files::open(input, counter) {
-        Ok(reader) => reader,
-        Err(e) => return outcome(0, Err(Problem::io(files::io_message(&e)))),
+    let walk = |counter: &AtomicU64, want: Want<'_>, sink: &mut dyn Sink| match files::open(
+        input, counter,
+    ) {
+        Ok(reader) => events::walk_reader(&name, reader, options, want, &mut |s| sink.row(s)),
+        Err(e) => (0, Err(Problem::io(files::io_message(&e)))),
     };
-    let (bytes, result) = events::walk_reader(&name, reader, options, &mut |s| sink.row(s));
-    let late = matches!(&result, Ok(stats) if stats.late_call_record_id);
-    if !late {
+    let stdin = *input == Input::Stdin;
+    let want = Want {
+        tables,
+        call_record_id: None,
+        stop_without_id: !stdin,
+    };
+    let (bytes, result) = walk(counter, want, sink);
+    let Ok(stats) = &result else {
+        return outcome(bytes, result);
+    };
+    if !stats.late_call_record_id {
         return outcome(bytes, result);
     }
-    if *input == Input::Stdin {
-        eprintln!(
-            "{name}: note: the callRecord id follows the sessions; rows from stdin leave it null"
-        );
+    if stdin {
+        if stats.call_record_id.is_some() {
+            eprintln!(
+                "{name}: note: the callRecord id follows the sessions; rows from stdin leave it null"
+            );
+        }
         return outcome(bytes, result);
     }
-    sink.restart();
-    let mut whole = Vec::new();
-    let read = files::open(input, &AtomicU64::new(0)).and_then(|mut r| r.read_to_end(&mut whole));
-    if let Err(e) = read {
-        return outcome(bytes, Err(Problem::io(files::io_message(&e))));
-    }
-    let result = events::walk_slice(&name, &whole, options, &mut |s| sink.row(s));
+    // The walk stopped before its first row: learn the id, then walk with it.
+    let (_, learned) = walk(&AtomicU64::new(0), Want::rows(&[]), &mut NoRows);
+    let call_record_id = match learned {
+        Ok(stats) => stats.call_record_id,
+        Err(problem) => return outcome(bytes, Err(problem)),
+    };
+    let want = Want {
+        tables,
+        call_record_id,
+        stop_without_id: false,
+    };
+    let (bytes, result) = walk(&AtomicU64::new(0), want, sink);
     outcome(bytes, result)
+}
+
+/// A sink for a walk that gives no rows.
+struct NoRows;
+
+impl Sink for NoRows {
+    fn row(&mut self, _: &callrecords::flatten::FlatRow<'_, '_>) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Expands the inputs of `command`, printing one line per discovery error (and a usage line when

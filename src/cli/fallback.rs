@@ -6,14 +6,14 @@
 
 use std::borrow::Cow;
 
-use callrecords::{Duration, Timestamp};
+use callrecords::flatten::{Cell, ColumnKind as Kind, ErrorItem, FlatRow, Level, Row, Table};
+use callrecords::{Duration, Timestamp, ValueErrorKind};
 use serde_json::{Map, Value};
 
-use super::columns::{col, Kind, Level, COLUMNS};
-use super::row::{Cell, Row};
-use super::walk::{
-    call_record_id_from_context, finish_stream, DocStats, Problem, Shape, StreamRow, WalkOptions,
-};
+use super::walk::{call_record_id_from_context, DocStats, Problem, Shape, WalkOptions};
+
+const FILE: usize = 0;
+const CALL_RECORD_ID: usize = 1;
 
 /// A call record to walk: its object (if any), its sessions, and their JSON path prefix.
 type Record<'v> = (
@@ -43,7 +43,7 @@ pub(crate) fn walk<'a>(
     file: &str,
     bytes: &'a [u8],
     options: WalkOptions,
-    consumer: &mut dyn FnMut(&StreamRow<'_, '_>) -> std::io::Result<()>,
+    consumer: &mut dyn FnMut(&FlatRow<'_, '_>) -> std::io::Result<()>,
 ) -> Result<DocStats, Problem> {
     let doc: Value = serde_json::from_slice(bytes).map_err(|e| {
         let msg = e.to_string();
@@ -108,12 +108,24 @@ pub(crate) fn walk<'a>(
         .filter(|k| k.ends_with("@odata.nextLink"))
         .count() as u64;
 
-    let mut row = Row::new();
-    row.set(col::FILE, Cell::Str(Cow::Owned(file.to_string())));
+    let columns = Table::Streams.columns();
+    let mut row = Row::new(columns.len());
+    row.set(FILE, Cell::Str(Cow::Owned(file.to_string())));
     let mut io_result = Ok(());
-    let mut emit = |row: &mut Row<'_>| {
+    let mut emit = |row: &mut Row<'_>, errors: &[ErrorItem<'static>]| {
+        let errors = if errors.is_empty() {
+            Cell::Null
+        } else {
+            Cell::Errors(errors.to_vec())
+        };
+        row.set(columns.len() - 1, errors);
+        let quality = callrecords::flatten::classify(row);
         if io_result.is_ok() {
-            io_result = finish_stream(row, consumer);
+            io_result = consumer(&FlatRow {
+                table: Table::Streams,
+                row,
+                quality: Some(quality),
+            });
         }
     };
     for (record, sessions, prefix) in records {
@@ -129,7 +141,7 @@ pub(crate) fn walk<'a>(
             stats.call_record_ids.insert(id.to_string());
         }
         row.set(
-            col::CALL_RECORD_ID,
+            CALL_RECORD_ID,
             id.map_or(Cell::Null, |id| Cell::Str(Cow::Owned(id.to_string()))),
         );
         for (si, session) in sessions.into_iter().flatten().enumerate() {
@@ -138,24 +150,56 @@ pub(crate) fn walk<'a>(
             };
             stats.sessions += 1;
             let spath = format!("{prefix}/{si}");
-            row.clear_from(Level::Session);
-            fill(&mut row, Level::Session, session, &spath, &mut stats);
+            row.clear_levels(columns, Level::Session);
+            let mut errors = Vec::new();
+            fill(
+                &mut row,
+                Level::Session,
+                session,
+                &spath,
+                &mut stats,
+                &mut errors,
+            );
             for (gi, segment) in array(session, "segments").enumerate() {
                 stats.segments += 1;
                 let gpath = format!("{spath}/segments/{gi}");
-                row.clear_from(Level::Segment);
-                fill(&mut row, Level::Segment, segment, &gpath, &mut stats);
+                row.clear_levels(columns, Level::Segment);
+                let mut errors = errors.clone();
+                fill(
+                    &mut row,
+                    Level::Segment,
+                    segment,
+                    &gpath,
+                    &mut stats,
+                    &mut errors,
+                );
                 for (mi, media) in array(segment, "media").enumerate() {
                     stats.media += 1;
                     let mpath = format!("{gpath}/media/{mi}");
-                    row.clear_from(Level::Media);
-                    fill(&mut row, Level::Media, media, &mpath, &mut stats);
+                    row.clear_levels(columns, Level::Media);
+                    let mut errors = errors.clone();
+                    fill(
+                        &mut row,
+                        Level::Media,
+                        media,
+                        &mpath,
+                        &mut stats,
+                        &mut errors,
+                    );
                     for (ti, stream) in array(media, "streams").enumerate() {
                         stats.streams += 1;
                         let tpath = format!("{mpath}/streams/{ti}");
-                        row.clear_from(Level::Stream);
-                        fill(&mut row, Level::Stream, stream, &tpath, &mut stats);
-                        emit(&mut row);
+                        row.clear_levels(columns, Level::Stream);
+                        let mut errors = errors.clone();
+                        fill(
+                            &mut row,
+                            Level::Stream,
+                            stream,
+                            &tpath,
+                            &mut stats,
+                            &mut errors,
+                        );
+                        emit(&mut row, &errors);
                     }
                 }
             }
@@ -210,38 +254,53 @@ fn lookup<'v>(obj: &'v Map<String, Value>, path: &str) -> Option<&'v Value> {
     Some(cur)
 }
 
+/// Fills the cells of `level` from `obj`; a value of the wrong kind is a value error, kept in
+/// `errors` (its kind as the parsers name it, and its text as the input has it where the value
+/// is a string).
 fn fill<'a>(
     row: &mut Row<'a>,
     level: Level,
     obj: &Map<String, Value>,
     base: &str,
     stats: &mut DocStats,
+    errors: &mut Vec<ErrorItem<'static>>,
 ) {
-    for (i, c) in COLUMNS.iter().enumerate() {
-        if c.level != level || i == col::QUALITY || i == col::QUALITY_REASONS {
+    for (i, c) in Table::Streams.columns().iter().enumerate() {
+        if c.level() != level || matches!(c.name(), "quality" | "qualityReasons" | "valueErrors") {
             continue;
         }
-        let Some(v) = lookup(obj, c.path) else {
+        let Some(v) = lookup(obj, c.property()) else {
             continue;
         };
-        match convert(c.kind, v) {
+        match convert(c.kind(), v) {
             Ok(cell) => row.set(i, cell),
-            Err(msg) => {
-                let path = format!("{base}/{}", c.path.replace('.', "/"));
-                stats.value_error(&path, || Problem::invalid(format!("{msg} at {path}")));
+            Err(kind) => {
+                let path = format!("{base}/{}", c.property().replace('.', "/"));
+                stats.value_error(&path, || {
+                    Problem::invalid(format!("invalid value: {kind} at {path}"))
+                });
+                let raw = match v {
+                    Value::String(s) => s.clone(),
+                    v => v.to_string(),
+                };
+                errors.push(ErrorItem {
+                    path,
+                    kind: Some(kind),
+                    raw: Cow::Owned(raw),
+                });
             }
         }
     }
 }
 
-fn convert(kind: Kind, v: &Value) -> Result<Cell<'static>, &'static str> {
+fn convert(kind: Kind, v: &Value) -> Result<Cell<'static>, ValueErrorKind> {
     if v.is_null() {
         return Ok(Cell::Null);
     }
-    let wrong = "invalid value: WrongType";
+    let wrong = ValueErrorKind::WrongType;
     Ok(match kind {
         Kind::Str | Kind::Enum => Cell::Str(Cow::Owned(v.as_str().ok_or(wrong)?.to_string())),
-        Kind::Int => Cell::Int(v.as_i64().ok_or(wrong)?),
+        Kind::Int32 | Kind::Int64 => Cell::Int(v.as_i64().ok_or(wrong)?),
         Kind::Float => match v {
             Value::Number(n) => Cell::Float(n.as_f64().ok_or(wrong)?),
             Value::String(s) => Cell::Float(match s.as_str() {
@@ -253,13 +312,12 @@ fn convert(kind: Kind, v: &Value) -> Result<Cell<'static>, &'static str> {
             _ => return Err(wrong),
         },
         Kind::Bool => Cell::Bool(v.as_bool().ok_or(wrong)?),
-        Kind::Time => Cell::Time(
-            Timestamp::parse(v.as_str().ok_or(wrong)?.as_bytes())
-                .map_err(|_| "invalid value: timestamp")?,
-        ),
+        Kind::Time => {
+            Cell::Time(Timestamp::parse(v.as_str().ok_or(wrong)?.as_bytes()).map_err(|e| e.kind())?)
+        }
         Kind::Nanos => Cell::Nanos(
             Duration::parse(v.as_str().ok_or(wrong)?.as_bytes())
-                .map_err(|_| "invalid value: duration")?
+                .map_err(|e| e.kind())?
                 .as_nanos(),
         ),
         Kind::List => match v {
@@ -271,5 +329,6 @@ fn convert(kind: Kind, v: &Value) -> Result<Cell<'static>, &'static str> {
             ),
             _ => return Err(wrong),
         },
+        _ => return Err(wrong),
     })
 }

@@ -5,12 +5,13 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use super::columns::COLUMNS;
+use callrecords::flatten::{FlatRow, Table};
+
 use super::common::{discover, exit, process, total_size, InputArgs, EXIT_USAGE_OR_IO};
 use super::files::Input;
 use super::row::{CsvRowWriter, NdjsonWriter};
 use super::run::{self, run_ordered, Progress};
-use super::walk::{Sink, StreamRow, WalkOptions};
+use super::walk::{Sink, WalkOptions};
 
 /// Output format of `flatten`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -53,9 +54,18 @@ pub(crate) struct FlattenArgs {
 fn long_help() -> String {
     format!(
         "{AFTER_HELP}\n\nColumns ({} in this order; new columns are only added at the end):\n{}",
-        COLUMNS.len(),
-        super::columns::help_text()
+        Table::Streams.columns().len(),
+        help_text()
     )
+}
+
+/// The column list as help text: one `name  (type)` line per column.
+fn help_text() -> String {
+    let mut s = String::new();
+    for c in Table::Streams.columns() {
+        s.push_str(&format!("  {:<52} {}\n", c.name(), c.kind().describe()));
+    }
+    s
 }
 
 /// Where a worker writes one file's rows: a buffer, written out in input order.
@@ -74,17 +84,10 @@ impl RowSink<'_> {
 }
 
 impl Sink for RowSink<'_> {
-    fn row(&mut self, s: &StreamRow<'_, '_>) -> io::Result<()> {
+    fn row(&mut self, s: &FlatRow<'_, '_>) -> io::Result<()> {
         match self {
             RowSink::Ndjson(w, buf) => w.write_row(buf, s.row),
             RowSink::Csv(w) => w.write_row(s.row),
-        }
-    }
-
-    fn restart(&mut self) {
-        match self {
-            RowSink::Ndjson(_, buf) => buf.clear(),
-            RowSink::Csv(w) => **w = CsvRowWriter::new(Vec::new()),
         }
     }
 }
@@ -112,8 +115,8 @@ fn input_at(inputs: &[Input], output: &Path) -> Option<String> {
 pub(crate) fn run(args: &FlattenArgs) -> ExitCode {
     if args.columns {
         let mut out = io::stdout().lock();
-        for c in COLUMNS {
-            if writeln!(out, "{}", c.name).is_err() {
+        for c in Table::Streams.columns() {
+            if writeln!(out, "{}", c.name()).is_err() {
                 break;
             }
         }
@@ -145,14 +148,16 @@ pub(crate) fn run(args: &FlattenArgs) -> ExitCode {
     let mut write_error: Option<io::Error> = None;
     if args.format == Format::Csv {
         let mut header = CsvRowWriter::new(Vec::new());
-        let bytes = header.write_header().and_then(|()| header.into_inner());
+        let bytes = header
+            .write_header(Table::Streams.columns())
+            .and_then(|()| header.into_inner());
         if let Err(e) = bytes.and_then(|b| out.write_all(&b)) {
             write_error = Some(e);
         }
     }
     let quiet = args.input.quiet;
     let progress = Progress::start(total_size(&inputs), quiet);
-    let ndjson = NdjsonWriter::new();
+    let ndjson = NdjsonWriter::new(Table::Streams.columns());
     let options = WalkOptions::default();
     let mut next_links = 0u64;
     if write_error.is_none() {
@@ -165,7 +170,13 @@ pub(crate) fn run(args: &FlattenArgs) -> ExitCode {
                     Format::Ndjson => RowSink::Ndjson(&ndjson, Vec::new()),
                     Format::Csv => RowSink::Csv(Box::new(CsvRowWriter::new(Vec::new()))),
                 };
-                let outcome = process(input, options, &progress.bytes, &mut sink);
+                let outcome = process(
+                    input,
+                    options,
+                    &[Table::Streams],
+                    &progress.bytes,
+                    &mut sink,
+                );
                 (sink.into_bytes(), outcome)
             },
             |_, (buf, outcome)| {

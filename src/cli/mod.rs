@@ -1,6 +1,5 @@
 //! Subcommands of the `callrecords` tool, and helpers they share.
 
-pub(crate) mod columns;
 pub(crate) mod common;
 pub(crate) mod events;
 #[cfg(test)]
@@ -13,6 +12,29 @@ pub(crate) mod run;
 pub(crate) mod summary;
 pub(crate) mod validate;
 pub(crate) mod walk;
+
+/// Indices of the `streams` columns the commands read by name.
+#[allow(clippy::panic)] // reason: evaluated in const context, where a panic is a build error
+pub(crate) mod col {
+    use callrecords::flatten::Table;
+
+    macro_rules! cols {
+        ($($konst:ident = $name:literal;)*) => {
+            $( pub(crate) const $konst: usize = match Table::Streams.column($name) {
+                Some(i) => i,
+                None => panic!(concat!("no column ", $name)),
+            }; )*
+        };
+    }
+
+    cols! {
+        MEDIA_LABEL = "mediaLabel";
+        STREAM_DIRECTION = "streamDirection";
+        AVERAGE_JITTER = "averageJitterNs";
+        AVERAGE_ROUND_TRIP_TIME = "averageRoundTripTimeNs";
+        AVERAGE_PACKET_LOSS_RATE = "averagePacketLossRate";
+    }
+}
 
 /// Examples shown after `callrecords --help`.
 pub(crate) const EXAMPLES: &str = "\

@@ -1,103 +1,10 @@
-//! One flattened row (a media stream with its parents' fields) and its NDJSON and CSV writers.
+//! The NDJSON and CSV writers of a table's rows.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, Write};
 
+use callrecords::flatten::{Cell, Column, ErrorItem, Row};
 use callrecords::Timestamp;
-
-use super::columns::{Kind, Level, COLUMNS};
-
-/// One cell of a row. Text borrows from the input where it can.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Cell<'a> {
-    /// Absent or `null`.
-    Null,
-    /// A string or an enum member's text.
-    Str(Cow<'a, str>),
-    /// An integer.
-    Int(i64),
-    /// A floating-point number.
-    Float(f64),
-    /// A boolean.
-    Bool(bool),
-    /// An instant, written in UTC.
-    Time(Timestamp),
-    /// A duration in nanoseconds.
-    Nanos(i64),
-    /// A list of enum members.
-    List(Vec<Cow<'a, str>>),
-}
-
-impl Cell<'_> {
-    /// The text of a string cell.
-    pub(crate) fn as_str(&self) -> Option<&str> {
-        match self {
-            Cell::Str(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    /// The value of an integer cell.
-    pub(crate) fn as_int(&self) -> Option<i64> {
-        match *self {
-            Cell::Int(v) => Some(v),
-            _ => None,
-        }
-    }
-
-    /// The value of a float cell.
-    pub(crate) fn as_float(&self) -> Option<f64> {
-        match *self {
-            Cell::Float(v) => Some(v),
-            _ => None,
-        }
-    }
-
-    /// The value of a duration cell, in nanoseconds.
-    pub(crate) fn as_nanos(&self) -> Option<i64> {
-        match *self {
-            Cell::Nanos(v) => Some(v),
-            _ => None,
-        }
-    }
-}
-
-/// A row: one cell per column of [`COLUMNS`], in order.
-#[derive(Debug, Clone)]
-pub(crate) struct Row<'a> {
-    pub(crate) cells: Vec<Cell<'a>>,
-}
-
-impl<'a> Row<'a> {
-    /// A row with every cell null.
-    pub(crate) fn new() -> Self {
-        Row {
-            cells: vec![Cell::Null; COLUMNS.len()],
-        }
-    }
-
-    /// Clears the cells of `level` and of every deeper level (a new record of `level` begins).
-    pub(crate) fn clear_from(&mut self, level: Level) {
-        for (cell, col) in self.cells.iter_mut().zip(COLUMNS) {
-            if col.level >= level {
-                *cell = Cell::Null;
-            }
-        }
-    }
-
-    /// Sets cell `index`.
-    pub(crate) fn set(&mut self, index: usize, cell: Cell<'a>) {
-        if let Some(slot) = self.cells.get_mut(index) {
-            *slot = cell;
-        }
-    }
-
-    /// Cell `index` (null when out of range).
-    pub(crate) fn get(&self, index: usize) -> &Cell<'a> {
-        self.cells.get(index).unwrap_or(&Cell::Null)
-    }
-}
 
 /// Writes a float in the shortest form that reads back exactly (serde_json's `ryu` form);
 /// non-finite values as `null`.
@@ -149,16 +56,16 @@ pub(crate) struct NdjsonWriter {
 }
 
 impl NdjsonWriter {
-    /// A writer for [`COLUMNS`].
-    pub(crate) fn new() -> Self {
-        let prefixes = COLUMNS
+    /// A writer for rows of `columns`.
+    pub(crate) fn new(columns: &[Column]) -> Self {
+        let prefixes = columns
             .iter()
             .enumerate()
             .map(|(i, c)| {
                 let mut p = vec![if i == 0 { b'{' } else { b',' }];
                 // Column names are ASCII without characters that need escaping.
                 p.push(b'"');
-                p.extend_from_slice(c.name.as_bytes());
+                p.extend_from_slice(c.name().as_bytes());
                 p.extend_from_slice(b"\":");
                 p
             })
@@ -172,7 +79,7 @@ impl NdjsonWriter {
         out: &mut W,
         row: &Row<'_>,
     ) -> io::Result<()> {
-        for (prefix, cell) in self.prefixes.iter().zip(&row.cells) {
+        for (prefix, cell) in self.prefixes.iter().zip(row.cells()) {
             out.write_all(prefix)?;
             match cell {
                 Cell::Null => out.write_all(b"null")?,
@@ -192,10 +99,35 @@ impl NdjsonWriter {
                     }
                     out.write_all(b"]")?;
                 }
+                // Kept as one `;`-joined string, its form since the first release.
+                Cell::Reasons(r) => serde_json::to_writer(&mut *out, &r.to_string())?,
+                Cell::Errors(items) => write_errors(out, items)?,
+                _ => out.write_all(b"null")?,
             }
         }
         out.write_all(b"}\n")
     }
+}
+
+/// Writes value errors as a JSON array of `{"path", "error", "raw"}` objects.
+fn write_errors<W: Write + ?Sized>(out: &mut W, items: &[ErrorItem<'_>]) -> io::Result<()> {
+    out.write_all(b"[")?;
+    for (i, e) in items.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        out.write_all(b"{\"path\":")?;
+        serde_json::to_writer(&mut *out, &e.path)?;
+        out.write_all(b",\"error\":")?;
+        match e.kind {
+            Some(k) => write!(out, "\"{k}\"")?,
+            None => out.write_all(b"null")?,
+        }
+        out.write_all(b",\"raw\":")?;
+        serde_json::to_writer(&mut *out, e.raw.as_ref())?;
+        out.write_all(b"}")?;
+    }
+    out.write_all(b"]")
 }
 
 /// Writes rows as CSV (RFC 4180 quoting by the `csv` crate); absent values are empty cells.
@@ -216,15 +148,15 @@ impl<W: Write> CsvRowWriter<W> {
     }
 
     /// Writes the header line (the column names).
-    pub(crate) fn write_header(&mut self) -> io::Result<()> {
+    pub(crate) fn write_header(&mut self, columns: &[Column]) -> io::Result<()> {
         self.inner
-            .write_record(COLUMNS.iter().map(|c| c.name))
+            .write_record(columns.iter().map(|c| c.name()))
             .map_err(csv_io)
     }
 
     /// Writes one row.
     pub(crate) fn write_row(&mut self, row: &Row<'_>) -> io::Result<()> {
-        for (cell, col) in row.cells.iter().zip(COLUMNS) {
+        for cell in row.cells() {
             self.field.clear();
             let f = &mut self.field;
             match cell {
@@ -244,8 +176,11 @@ impl<W: Write> CsvRowWriter<W> {
                         f.extend_from_slice(item.as_bytes());
                     }
                 }
+                Cell::Reasons(r) => write!(f, "{r}")?,
+                // The JSON array, as in NDJSON: its texts may hold any character.
+                Cell::Errors(items) => write_errors(f, items)?,
+                _ => {}
             }
-            debug_assert!(col.kind != Kind::List || matches!(cell, Cell::List(_) | Cell::Null));
             self.inner.write_field(&self.field).map_err(csv_io)?;
         }
         self.inner

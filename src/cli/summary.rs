@@ -12,11 +12,12 @@ use std::time::Instant;
 
 use callrecords::quality::{Class, MediaKind};
 
-use super::columns::col;
+use callrecords::flatten::{Cell, FlatRow, Table};
+
+use super::col;
 use super::common::{discover, exit, process, total_size, InputArgs, EXIT_USAGE_OR_IO};
-use super::row::Cell;
 use super::run::{self, run_ordered, Progress};
-use super::walk::{DocStats, Shape, Sink, StreamRow, WalkOptions};
+use super::walk::{DocStats, Shape, Sink, WalkOptions};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -82,7 +83,10 @@ struct Totals {
 }
 
 impl Totals {
-    fn add_stream(&mut self, s: &StreamRow<'_, '_>) {
+    fn add_stream(&mut self, s: &FlatRow<'_, '_>) {
+        let Some((kind, quality)) = s.quality else {
+            return;
+        };
         let label = s.row.get(col::MEDIA_LABEL).as_str().unwrap_or("(none)");
         let direction = s
             .row
@@ -101,8 +105,8 @@ impl Totals {
                     .insert((label.to_string(), direction.to_string()), 1);
             }
         }
-        self.quality[kind_index(s.kind)][class_index(s.quality.class)] += 1;
-        if s.kind == Some(MediaKind::Audio) {
+        self.quality[kind_index(kind)][class_index(quality.class)] += 1;
+        if kind == Some(MediaKind::Audio) {
             if let Some(v) = s.row.get(col::AVERAGE_JITTER).as_nanos() {
                 self.jitter_ns.push(v);
             }
@@ -170,13 +174,9 @@ impl Totals {
 }
 
 impl Sink for Totals {
-    fn row(&mut self, s: &StreamRow<'_, '_>) -> io::Result<()> {
+    fn row(&mut self, s: &FlatRow<'_, '_>) -> io::Result<()> {
         self.add_stream(s);
         Ok(())
-    }
-
-    fn restart(&mut self) {
-        *self = Totals::default();
     }
 }
 
@@ -209,7 +209,13 @@ pub(crate) fn run(args: &SummaryArgs) -> ExitCode {
         run::jobs(args.input.jobs),
         |i| {
             let mut t = Totals::default();
-            let outcome = process(&inputs[i], options, &progress.bytes, &mut t);
+            let outcome = process(
+                &inputs[i],
+                options,
+                &[Table::Streams],
+                &progress.bytes,
+                &mut t,
+            );
             t.files = 1;
             t.bytes = outcome.bytes;
             match &outcome.stats {

@@ -1,17 +1,12 @@
-//! Walking one document into rows: the shared result types and the per-stream finishing step.
+//! Walking one document into rows: the shared result types.
 //!
-//! A walker fills a [`Row`] level by level (file, session, segment, media, stream) and calls
-//! [`finish_stream`] for each stream, which classifies it and hands the complete row to the
-//! consumer (`flatten` writes it, `summary` aggregates it).
+//! A walker hands the library's [`FlatRow`]s to a [`Sink`] (`flatten` writes them, `summary`
+//! aggregates them) and gathers a [`DocStats`].
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use callrecords::quality::{self, Classification, MediaKind, Metrics};
-use callrecords::Duration;
-
-use super::columns::col;
-use super::row::{Cell, Row};
+use callrecords::flatten::FlatRow;
 
 /// What kind of document a file held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -59,8 +54,11 @@ pub(crate) struct DocStats {
     pub(crate) unknown_keys: BTreeMap<String, u64>,
     /// Value errors, by generalised path.
     pub(crate) value_errors: BTreeMap<String, u64>,
-    /// Rows were given before the callRecord id was known (it came after the session array).
+    /// A row was given, or with `Want::stop_without_id` was about to be, before any callRecord
+    /// id was known (it came after the session array, or the document has none).
     pub(crate) late_call_record_id: bool,
+    /// The callRecord id at the end of the document (its `id`, else the `@odata.context` one).
+    pub(crate) call_record_id: Option<String>,
     /// The first value error, as an error line, for `--strict`.
     pub(crate) first_value_error: Option<Problem>,
 }
@@ -150,68 +148,10 @@ impl fmt::Display for Problem {
     }
 }
 
-/// The media kind of the current row, from its label and its session's modalities.
-pub(crate) fn media_kind(row: &Row<'_>) -> Option<MediaKind> {
-    let label = row.get(col::MEDIA_LABEL).as_str();
-    match row.get(col::MODALITIES) {
-        Cell::List(items) => {
-            MediaKind::from_label_and_modalities(label, items.iter().map(|s| s.as_ref()))
-        }
-        _ => MediaKind::from_label_and_modalities(label, std::iter::empty()),
-    }
-}
-
-/// The classifier's metrics from the row's stream cells.
-pub(crate) fn metrics(row: &Row<'_>) -> Metrics {
-    let nanos = |i| row.get(i).as_nanos().map(Duration::from_nanos);
-    let float = |i| row.get(i).as_float();
-    Metrics {
-        packet_utilization: row.get(col::PACKET_UTILIZATION).as_int(),
-        average_round_trip_time: nanos(col::AVERAGE_ROUND_TRIP_TIME),
-        average_packet_loss_rate: float(col::AVERAGE_PACKET_LOSS_RATE),
-        average_jitter: nanos(col::AVERAGE_JITTER),
-        average_video_frame_loss_percentage: float(col::AVERAGE_VIDEO_FRAME_LOSS_PERCENTAGE),
-        average_video_frame_rate: float(col::AVERAGE_VIDEO_FRAME_RATE),
-        average_received_frame_rate: float(col::AVERAGE_RECEIVED_FRAME_RATE),
-        post_forward_error_correction_packet_loss_rate: float(col::POST_FEC_PACKET_LOSS_RATE),
-    }
-}
-
 /// Where a command sends the rows of one file.
 pub(crate) trait Sink {
-    /// Takes one classified stream row.
-    fn row(&mut self, row: &StreamRow<'_, '_>) -> std::io::Result<()>;
-    /// Forgets the rows taken so far: the file is about to be walked again from the start.
-    fn restart(&mut self);
-}
-
-/// A complete stream row, classified, as the consumer sees it.
-pub(crate) struct StreamRow<'r, 'a> {
-    /// Every column.
-    pub(crate) row: &'r Row<'a>,
-    /// The media kind that chose the classifier.
-    pub(crate) kind: Option<MediaKind>,
-    /// The classification (also in the row's `quality` and `qualityReasons` cells).
-    pub(crate) quality: Classification,
-}
-
-/// Classifies the stream in `row`, fills the quality cells, and passes the row on.
-pub(crate) fn finish_stream<'a, E>(
-    row: &mut Row<'a>,
-    consumer: &mut dyn FnMut(&StreamRow<'_, 'a>) -> Result<(), E>,
-) -> Result<(), E> {
-    let kind = media_kind(row);
-    let quality = quality::classify(kind, &metrics(row));
-    row.set(col::QUALITY, Cell::Str(quality.class.name().into()));
-    row.set(
-        col::QUALITY_REASONS,
-        if quality.reasons.is_empty() {
-            Cell::Null
-        } else {
-            Cell::Str(quality.reasons.to_string().into())
-        },
-    );
-    consumer(&StreamRow { row, kind, quality })
+    /// Takes one row.
+    fn row(&mut self, row: &FlatRow<'_, '_>) -> std::io::Result<()>;
 }
 
 #[cfg(test)]
