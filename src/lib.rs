@@ -62,6 +62,8 @@ mod error;
 pub mod flatten;
 pub mod generate;
 pub mod quality;
+#[cfg(feature = "arrow")]
+pub mod table;
 pub mod tokenizer;
 pub mod value;
 

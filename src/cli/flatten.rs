@@ -1,38 +1,89 @@
-//! `callrecords flatten`: one row per media stream, as NDJSON or CSV.
+//! `callrecords flatten`: one row per media stream (or per record of every table), as NDJSON,
+//! CSV, Parquet or Arrow IPC.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use callrecords::flatten::{FlatRow, Table};
+use callrecords::flatten::Table;
+use callrecords::table::{Lossy, TableOptions, TimestampUnit, DEFAULT_BATCH_SIZE};
 
-use super::common::{discover, exit, process, total_size, InputArgs, EXIT_USAGE_OR_IO};
-use super::files::Input;
-use super::row::{CsvRowWriter, NdjsonWriter};
-use super::run::{self, run_ordered, Progress};
-use super::walk::{Sink, WalkOptions};
-
-/// Output format of `flatten`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum Format {
-    /// One JSON object per line, every column present (`null` when absent).
-    Ndjson,
-    /// A header line, then one line per stream; absent values are empty cells.
-    Csv,
-}
+use super::common::{discover, exit, total_size, InputArgs, EXIT_INVALID, EXIT_USAGE_OR_IO};
+use super::files::{io_message, Input};
+use super::output::Output;
+use super::pieces::{flatten_one, Format, Piece, PieceOptions};
+use super::row::CsvRowWriter;
+use super::run::{self, run_streamed, Progress};
+use super::tables::{Compression, TableWriter, Target};
+use super::walk::WalkOptions;
 
 const AFTER_HELP: &str = "\
 Examples:
   callrecords flatten corpus/docs/ > streams.ndjson
   callrecords flatten --format csv --output streams.csv sessions-*.json.gz
+  callrecords flatten --format parquet -o streams.parquet exports/
+  callrecords flatten --tables --format parquet --output-dir lake/ exports/
   curl … | callrecords flatten -
 
-Rows: one per media stream, in input order (files in argument order, folders sorted).
-Every row has every column; an absent property is null (NDJSON) or an empty cell (CSV).
-Durations are integer nanoseconds (columns ending in Ns); timestamps are RFC 3339 in UTC
-with Z; enums are the input's text. A file that fails contributes no rows.
+Rows: one per media stream, in input order (files in argument order, folders sorted); with
+--tables, one per record in each of callRecords, sessions, segments, media and streams.
+Every row has every column; an absent property is null (NDJSON, Parquet, Arrow) or an empty
+cell (CSV). Durations are integer nanoseconds (columns ending in Ns); timestamps are RFC 3339
+in UTC with Z (Parquet and Arrow: UTC timestamps in --timestamp-unit); enums are the input's
+text. valueErrors, the last column, holds the value errors of the row's records.
+
+An output file (-o, --output-dir) is written under a temporary name and renamed into place only
+when every input succeeded: otherwise the run exits non-zero and leaves no file under the final
+name. On standard output, the rows of a file that fails are not written when they fit in 8 MiB;
+past that they stream, and the exit status and the file's error line are the sign.
 nextLinks are not followed (a page is one file); their count is reported on stderr.";
+
+/// Output format of `flatten`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum FormatArg {
+    /// One JSON object per line, every column present (`null` when absent).
+    Ndjson,
+    /// A header line, then one line per row; absent values are empty cells.
+    Csv,
+    /// Parquet (compressed with --compression; row groups of up to 131,072 rows).
+    Parquet,
+    /// An Arrow IPC stream (uncompressed).
+    Arrow,
+}
+
+impl FormatArg {
+    fn format(self) -> Format {
+        match self {
+            FormatArg::Ndjson => Format::Ndjson,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Parquet | FormatArg::Arrow => Format::Batches,
+        }
+    }
+
+    /// The file extension of a table written in this format.
+    fn extension(self) -> &'static str {
+        match self {
+            FormatArg::Ndjson => "ndjson",
+            FormatArg::Csv => "csv",
+            FormatArg::Parquet => "parquet",
+            FormatArg::Arrow => "arrows",
+        }
+    }
+
+    fn is_binary(self) -> bool {
+        matches!(self, FormatArg::Parquet | FormatArg::Arrow)
+    }
+}
+
+/// Unit of the Parquet and Arrow timestamp columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum UnitArg {
+    /// Nanoseconds: Graph's 100 ns ticks exact; years 1677 to 2262 (others: null, kept in
+    /// valueErrors).
+    Ns,
+    /// Microseconds (Spark's unit): every year; sub-microsecond digits truncated.
+    Us,
+}
 
 /// Arguments of `flatten`.
 #[derive(Debug, Clone, clap::Args)]
@@ -41,54 +92,163 @@ pub(crate) struct FlattenArgs {
     #[command(flatten)]
     pub(crate) input: InputArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Ndjson)]
-    pub(crate) format: Format,
+    #[arg(long, value_enum, default_value_t = FormatArg::Ndjson)]
+    pub(crate) format: FormatArg,
     /// Write the rows to FILE instead of stdout.
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE", conflicts_with = "tables")]
     pub(crate) output: Option<PathBuf>,
+    /// Write every table (callRecords, sessions, segments, media, streams), one file each, to
+    /// --output-dir.
+    #[arg(long, requires = "output_dir")]
+    pub(crate) tables: bool,
+    /// The folder for --tables (created if missing): DIR/streams.parquet, …
+    #[arg(long, value_name = "DIR", requires = "tables")]
+    pub(crate) output_dir: Option<PathBuf>,
+    /// Parquet compression.
+    #[arg(long, value_enum, default_value_t = Compression::Zstd)]
+    pub(crate) compression: Compression,
+    /// Unit of the Parquet and Arrow timestamp columns.
+    #[arg(long, value_enum, default_value_t = UnitArg::Ns)]
+    pub(crate) timestamp_unit: UnitArg,
+    /// The most rows in a Parquet or Arrow record batch.
+    #[arg(long, value_name = "ROWS", default_value_t = DEFAULT_BATCH_SIZE)]
+    pub(crate) batch_size: usize,
     /// Print the column names, one per line, and exit.
     #[arg(long, hide = true)]
     pub(crate) columns: bool,
 }
 
 fn long_help() -> String {
+    let mut columns = String::new();
+    for c in Table::Streams.columns() {
+        columns.push_str(&format!("  {:<52} {}\n", c.name(), c.kind().describe()));
+    }
     format!(
-        "{AFTER_HELP}\n\nColumns ({} in this order; new columns are only added at the end):\n{}",
+        "{AFTER_HELP}\n\nColumns ({} in this order; new columns are only added at the end):\n{columns}",
         Table::Streams.columns().len(),
-        help_text()
     )
 }
 
-/// The column list as help text: one `name  (type)` line per column.
-fn help_text() -> String {
-    let mut s = String::new();
-    for c in Table::Streams.columns() {
-        s.push_str(&format!("  {:<52} {}\n", c.name(), c.kind().describe()));
+/// Where one table's rows are written, on the main thread, in input order.
+enum Writer {
+    Text(BufWriter<Target>),
+    Table(TableWriter),
+}
+
+impl Writer {
+    fn write(&mut self, piece: &Piece) -> io::Result<()> {
+        match (self, piece) {
+            (Writer::Text(w), Piece::Text(_, bytes)) => w.write_all(bytes),
+            (Writer::Table(w), Piece::Batch(_, batch)) => w.write(batch),
+            _ => Ok(()),
+        }
     }
-    s
-}
 
-/// Where a worker writes one file's rows: a buffer, written out in input order.
-enum RowSink<'w> {
-    Ndjson(&'w NdjsonWriter, Vec<u8>),
-    Csv(Box<CsvRowWriter<Vec<u8>>>),
-}
-
-impl RowSink<'_> {
-    fn into_bytes(self) -> Vec<u8> {
-        match self {
-            RowSink::Ndjson(_, buf) => buf,
-            RowSink::Csv(w) => w.into_inner().unwrap_or_default(),
+    /// Ends the table; `keep` says whether its file is made final or removed.
+    fn finish(self, keep: bool) -> io::Result<()> {
+        let target = match self {
+            Writer::Text(w) => w.into_inner().map_err(|e| e.into_error()),
+            Writer::Table(w) if keep => w.finish(),
+            Writer::Table(w) => {
+                w.discard();
+                return Ok(());
+            }
+        };
+        match target {
+            Ok(t) if keep => t.commit(),
+            Ok(t) => {
+                t.discard();
+                Ok(())
+            }
+            Err(e) => Err(e),
         }
     }
 }
 
-impl Sink for RowSink<'_> {
-    fn row(&mut self, s: &FlatRow<'_, '_>) -> io::Result<()> {
-        match self {
-            RowSink::Ndjson(w, buf) => w.write_row(buf, s.row),
-            RowSink::Csv(w) => w.write_row(s.row),
+/// The outputs of the run: one writer per table, and the name each is shown by in errors.
+struct Writers {
+    writers: Vec<(Table, Writer, String)>,
+}
+
+impl Writers {
+    fn create(args: &FlattenArgs, tables: &[Table], unit: TimestampUnit) -> io::Result<Self> {
+        if let Some(dir) = &args.output_dir {
+            std::fs::create_dir_all(dir).map_err(|e| named(dir, e))?;
         }
+        let mut writers = Vec::new();
+        for &table in tables {
+            let (target, shown) = match (&args.output_dir, &args.output) {
+                (Some(dir), _) => {
+                    let path = dir.join(format!("{}.{}", table.name(), args.format.extension()));
+                    (file_target(&path)?, path.display().to_string())
+                }
+                (None, Some(path)) => (file_target(path)?, path.display().to_string()),
+                (None, None) => (Target::Stdout(io::stdout()), "stdout".to_string()),
+            };
+            let writer = match args.format {
+                FormatArg::Ndjson => Writer::Text(BufWriter::with_capacity(1 << 20, target)),
+                FormatArg::Csv => {
+                    let mut w = BufWriter::with_capacity(1 << 20, target);
+                    let mut header = CsvRowWriter::new(Vec::new());
+                    header.write_header(table.columns())?;
+                    w.write_all(&header.into_inner()?)?;
+                    Writer::Text(w)
+                }
+                FormatArg::Parquet => {
+                    Writer::Table(TableWriter::parquet(table, unit, args.compression, target)?)
+                }
+                FormatArg::Arrow => Writer::Table(TableWriter::ipc(table, unit, target)?),
+            };
+            writers.push((table, writer, shown));
+        }
+        Ok(Writers { writers })
+    }
+
+    fn write(&mut self, piece: &Piece) -> Result<(), String> {
+        let table = piece.table();
+        match self.writers.iter_mut().find(|(t, ..)| *t == table) {
+            Some((_, w, shown)) => w.write(piece).map_err(|e| target_error(shown, &e)),
+            None => Ok(()),
+        }
+    }
+
+    /// Ends every table: made final when `keep`, removed otherwise. The first error, as an
+    /// error line.
+    fn finish(self, keep: bool) -> Result<(), String> {
+        let mut first = Ok(());
+        for (_, w, shown) in self.writers {
+            if let Err(e) = w.finish(keep && first.is_ok()) {
+                if first.is_ok() {
+                    first = Err(target_error(&shown, &e));
+                }
+            }
+        }
+        first
+    }
+}
+
+fn file_target(path: &Path) -> io::Result<Target> {
+    Output::create(path)
+        .map(Target::File)
+        .map_err(|e| named(path, e))
+}
+
+/// `e`, with the path it concerns in its message.
+fn named(path: &Path, e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("{}: {}", path.display(), io_message(&e)))
+}
+
+/// The error line for a failed write to `shown`; an empty string for a closed pipe, which ends
+/// the output quietly.
+fn target_error(shown: &str, e: &io::Error) -> String {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        return String::new();
+    }
+    let message = io_message(e);
+    if message.starts_with(shown) {
+        message
+    } else {
+        format!("{shown}: {message}")
     }
 }
 
@@ -111,108 +271,163 @@ fn input_at(inputs: &[Input], output: &Path) -> Option<String> {
     })
 }
 
+/// Prints the column names and exits.
+fn print_columns() -> ExitCode {
+    let mut out = io::stdout().lock();
+    let mut code = 0;
+    for c in Table::Streams.columns() {
+        if let Err(e) = writeln!(out, "{}", c.name()) {
+            code = report_stdout_error(&e);
+            break;
+        }
+    }
+    if let Err(e) = out.flush() {
+        code = code.max(report_stdout_error(&e));
+    }
+    exit(code)
+}
+
+fn report_stdout_error(e: &io::Error) -> u8 {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        return 0;
+    }
+    eprintln!("stdout: {}", io_message(e));
+    EXIT_USAGE_OR_IO
+}
+
 /// Runs `flatten`.
 pub(crate) fn run(args: &FlattenArgs) -> ExitCode {
     if args.columns {
-        let mut out = io::stdout().lock();
-        for c in Table::Streams.columns() {
-            if writeln!(out, "{}", c.name()).is_err() {
-                break;
-            }
-        }
-        return exit(0);
+        return print_columns();
     }
     let (inputs, mut code) = discover(&args.input, "flatten");
     if inputs.is_empty() {
         return exit(EXIT_USAGE_OR_IO);
     }
-    if let Some(clash) = args
-        .output
-        .as_deref()
-        .and_then(|out| input_at(&inputs, out))
+    if args.format.is_binary()
+        && args.output.is_none()
+        && args.output_dir.is_none()
+        && io::stdout().is_terminal()
     {
+        eprintln!(
+            "callrecords flatten: --format {} writes binary data; give --output FILE or redirect stdout",
+            args.format.extension()
+        );
+        return exit(EXIT_USAGE_OR_IO);
+    }
+    let tables: Vec<Table> = if args.tables {
+        Table::ALL.to_vec()
+    } else {
+        vec![Table::Streams]
+    };
+    let unit = match args.timestamp_unit {
+        UnitArg::Ns => TimestampUnit::Nanosecond,
+        UnitArg::Us => TimestampUnit::Microsecond,
+    };
+    let targets: Vec<PathBuf> = match (&args.output_dir, &args.output) {
+        (Some(dir), _) => tables
+            .iter()
+            .map(|t| dir.join(format!("{}.{}", t.name(), args.format.extension())))
+            .collect(),
+        (None, Some(path)) => vec![path.clone()],
+        (None, None) => Vec::new(),
+    };
+    if let Some(clash) = targets.iter().find_map(|out| input_at(&inputs, out)) {
         eprintln!("{clash}: the output is also an input; refusing to overwrite it");
         return exit(EXIT_USAGE_OR_IO);
     }
-    let sink: Box<dyn Write> = match &args.output {
-        Some(path) => match File::create(path) {
-            Ok(f) => Box::new(f),
-            Err(e) => {
-                eprintln!("{}: {}", path.display(), super::files::io_message(&e));
-                return exit(EXIT_USAGE_OR_IO);
-            }
-        },
-        None => Box::new(io::stdout().lock()),
-    };
-    let mut out = BufWriter::with_capacity(1 << 20, sink);
-    let mut write_error: Option<io::Error> = None;
-    if args.format == Format::Csv {
-        let mut header = CsvRowWriter::new(Vec::new());
-        let bytes = header
-            .write_header(Table::Streams.columns())
-            .and_then(|()| header.into_inner());
-        if let Err(e) = bytes.and_then(|b| out.write_all(&b)) {
-            write_error = Some(e);
+    let mut writers = match Writers::create(args, &tables, unit) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("{}", io_message(&e));
+            return exit(EXIT_USAGE_OR_IO);
         }
-    }
+    };
     let quiet = args.input.quiet;
     let progress = Progress::start(total_size(&inputs), quiet);
-    let ndjson = NdjsonWriter::new(Table::Streams.columns());
-    let options = WalkOptions::default();
+    let options = PieceOptions {
+        walk: WalkOptions::default(),
+        format: args.format.format(),
+        tables: &tables,
+        table: TableOptions::default()
+            .batch_size(args.batch_size)
+            .timestamp_unit(unit),
+    };
+    let mut write_error: Option<String> = None;
     let mut next_links = 0u64;
-    if write_error.is_none() {
-        run_ordered(
-            inputs.len(),
-            run::jobs(args.input.jobs),
-            |i| {
-                let input = &inputs[i];
-                let mut sink = match args.format {
-                    Format::Ndjson => RowSink::Ndjson(&ndjson, Vec::new()),
-                    Format::Csv => RowSink::Csv(Box::new(CsvRowWriter::new(Vec::new()))),
-                };
-                let outcome = process(
-                    input,
-                    options,
-                    &[Table::Streams],
-                    &progress.bytes,
-                    &mut sink,
-                );
-                (sink.into_bytes(), outcome)
-            },
-            |_, (buf, outcome)| {
-                outcome.report(!quiet);
-                code = code.max(outcome.exit_code());
-                if let Some(s) = &outcome.stats {
-                    next_links += s.next_links;
-                }
-                if outcome.problem.is_none() {
-                    if let Err(e) = out.write_all(&buf) {
-                        write_error = Some(e);
-                        return false;
-                    }
-                }
-                !(args.input.fail_fast && outcome.problem.is_some())
-            },
-        );
-    }
+    let mut lossy = Lossy::default();
+    let mut failed = 0u64;
+    run_streamed(
+        inputs.len(),
+        run::jobs(args.input.jobs),
+        2,
+        |i, send| flatten_one(&inputs[i], &options, &progress.bytes, send),
+        |_, piece| match writers.write(&piece) {
+            Ok(()) => true,
+            Err(e) => {
+                write_error = Some(e);
+                false
+            }
+        },
+        |_, done| {
+            done.outcome.report(!quiet);
+            code = code.max(done.outcome.exit_code());
+            if let Some(s) = &done.outcome.stats {
+                next_links += s.next_links;
+            }
+            lossy = lossy + done.lossy;
+            if done.outcome.problem.is_some() {
+                failed += 1;
+            }
+            !(args.input.fail_fast && done.outcome.problem.is_some())
+        },
+    );
     progress.finish();
-    if write_error.is_none() {
-        write_error = out.flush().err();
-    }
-    if let Some(e) = write_error {
-        if e.kind() != io::ErrorKind::BrokenPipe {
-            let target = args
-                .output
-                .as_ref()
-                .map_or("stdout".to_string(), |p| p.display().to_string());
-            eprintln!("{target}: {}", super::files::io_message(&e));
+    // A file is kept only when every input gave all of its rows.
+    let keep = write_error.is_none() && code == 0;
+    let finished = writers.finish(keep);
+    if let Some(e) = write_error.or(finished.err()) {
+        if !e.is_empty() {
+            eprintln!("{e}");
             code = code.max(EXIT_USAGE_OR_IO);
         }
     }
-    if next_links > 0 && !quiet {
+    if !keep && !targets.is_empty() && failed > 0 {
         eprintln!(
-            "callrecords: {next_links} nextLink(s) not followed (a page is one file; this tool does not call Graph)"
+            "callrecords: {failed} input(s) failed; no output file was written (an output holds every input's rows or is not written)"
         );
+        code = code.max(EXIT_INVALID);
+    }
+    if !quiet {
+        notes(next_links, lossy);
     }
     exit(code)
+}
+
+fn notes(next_links: u64, lossy: Lossy) {
+    if next_links > 0 {
+        eprintln!(
+            "callrecords: {next_links} nextLink(s) not followed (a page is one file; `callrecords fetch` follows them)"
+        );
+    }
+    if lossy.timestamps_out_of_range > 0 {
+        eprintln!(
+            "callrecords: {} timestamp(s) outside the nanosecond range (1677 to 2262) were written as null; each is kept, with its text, in its row's valueErrors (--timestamp-unit us holds them)",
+            lossy.timestamps_out_of_range
+        );
+    }
+    if lossy.timestamps_truncated > 0 {
+        eprintln!(
+            "callrecords: {} timestamp(s) had digits below a microsecond and were truncated to it (--timestamp-unit ns keeps them exact)",
+            lossy.timestamps_truncated
+        );
+    }
+}
+
+impl Piece {
+    fn table(&self) -> Table {
+        match self {
+            Piece::Text(t, _) | Piece::Batch(t, _) => *t,
+        }
+    }
 }

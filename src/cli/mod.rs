@@ -7,9 +7,12 @@ pub(crate) mod fallback;
 pub(crate) mod files;
 pub(crate) mod flatten;
 pub(crate) mod generate;
+pub(crate) mod output;
+pub(crate) mod pieces;
 pub(crate) mod row;
 pub(crate) mod run;
 pub(crate) mod summary;
+pub(crate) mod tables;
 pub(crate) mod validate;
 pub(crate) mod walk;
 

@@ -194,6 +194,13 @@ impl<W: Write> CsvRowWriter<W> {
     }
 }
 
+impl CsvRowWriter<Vec<u8>> {
+    /// The bytes written through to the buffer so far (the `csv` crate holds the rest).
+    pub(crate) fn buffered(&self) -> usize {
+        self.inner.get_ref().len()
+    }
+}
+
 fn csv_io(e: csv::Error) -> io::Error {
     io::Error::other(e)
 }
