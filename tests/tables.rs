@@ -161,7 +161,12 @@ fn check_cell(col: &ArrayRef, i: usize, want: &Value, what: &str) {
                     assert_eq!(items.len(), want.len(), "{what}");
                     for (k, w) in want.iter().enumerate() {
                         for (f, name) in ["path", "error", "raw"].iter().enumerate() {
-                            check_cell(items.column(f), k, &w[*name], &format!("{what}[{k}].{name}"));
+                            check_cell(
+                                items.column(f),
+                                k,
+                                &w[*name],
+                                &format!("{what}[{k}].{name}"),
+                            );
                         }
                     }
                 }
@@ -178,7 +183,12 @@ fn same_rows(batches: &[RecordBatch], rows: &[serde_json::Map<String, Value>], w
     assert_eq!(total, rows.len(), "{what}: row count");
     let mut r = 0;
     for b in batches {
-        let names: Vec<&str> = b.schema_ref().fields().iter().map(|f| f.name().as_str()).collect();
+        let names: Vec<&str> = b
+            .schema_ref()
+            .fields()
+            .iter()
+            .map(|f| f.name().as_str())
+            .collect();
         let want: Vec<&str> = Table::Streams.columns().iter().map(|c| c.name()).collect();
         assert_eq!(names, want, "{what}: the flatten columns, in order");
         for i in 0..b.num_rows() {
@@ -242,8 +252,15 @@ fn parquet_and_arrow_read_back_as_the_ndjson_rows() {
         for unit in ["ns", "us"] {
             let out = dir.join(format!("out-{unit}.parquet"));
             let o = run(&[
-                "flatten", "--quiet", "--format", "parquet", "--timestamp-unit", unit, "-o",
-                &s(&out), &input,
+                "flatten",
+                "--quiet",
+                "--format",
+                "parquet",
+                "--timestamp-unit",
+                unit,
+                "-o",
+                &s(&out),
+                &input,
             ]);
             assert!(o.status.success(), "{input}: {}", stderr(&o));
             let batches = read_parquet(&out);
@@ -308,7 +325,13 @@ fn every_record_has_its_row_in_its_table() {
     for input in inputs(&dir) {
         let out = dir.join("lake");
         let o = run(&[
-            "flatten", "--quiet", "--tables", "--format", "parquet", "--output-dir", &s(&out),
+            "flatten",
+            "--quiet",
+            "--tables",
+            "--format",
+            "parquet",
+            "--output-dir",
+            &s(&out),
             &s(&input),
         ]);
         assert!(o.status.success(), "{}: {}", input.display(), stderr(&o));
@@ -329,9 +352,11 @@ fn every_record_has_its_row_in_its_table() {
             }
         }
         // A streamed callRecord document may give its header twice; it is one record.
-        want[0] = want[0].min(callrecords::events(&bytes).filter(|e| {
-            matches!(e, Ok(callrecords::Event::CallRecord(_)))
-        }).count());
+        want[0] = want[0].min(
+            callrecords::events(&bytes)
+                .filter(|e| matches!(e, Ok(callrecords::Event::CallRecord(_))))
+                .count(),
+        );
         for t in Table::ALL {
             let batches = read_parquet(&out.join(format!("{}.parquet", t.name())));
             let got: usize = batches.iter().map(RecordBatch::num_rows).sum();
@@ -345,7 +370,11 @@ fn every_record_has_its_row_in_its_table() {
         }
         // The streams table is flatten's, and the row counts hold for the events iterator too.
         let streams = read_parquet(&out.join("streams.parquet"));
-        same_rows(&streams, &without_unrepresentable(&ndjson(&[&s(&input)])), "streams");
+        same_rows(
+            &streams,
+            &without_unrepresentable(&ndjson(&[&s(&input)])),
+            "streams",
+        );
     }
 }
 
@@ -357,8 +386,16 @@ fn the_same_bytes_for_any_jobs() {
     for jobs in ["1", "3"] {
         let out = dir.join(format!("j{jobs}"));
         let mut args = vec![
-            "flatten", "--quiet", "--tables", "--format", "parquet", "--batch-size", "100",
-            "--jobs", jobs, "--output-dir",
+            "flatten",
+            "--quiet",
+            "--tables",
+            "--format",
+            "parquet",
+            "--batch-size",
+            "100",
+            "--jobs",
+            jobs,
+            "--output-dir",
         ];
         let o = s(&out);
         args.push(&o);
@@ -372,7 +409,10 @@ fn the_same_bytes_for_any_jobs() {
                 .collect::<Vec<_>>(),
         );
     }
-    assert!(outputs[0] == outputs[1], "--jobs 1 and --jobs 3 wrote different files");
+    assert!(
+        outputs[0] == outputs[1],
+        "--jobs 1 and --jobs 3 wrote different files"
+    );
 }
 
 #[test]
@@ -385,26 +425,68 @@ fn failures_leave_no_file_under_the_final_name() {
     // A truncated input among good ones: exit 1, the error line, and no output.
     for format in ["parquet", "arrow", "ndjson", "csv"] {
         let out = dir.join(format!("out.{format}"));
-        let o = run(&["flatten", "--format", format, "-o", &s(&out), &s(&good), &s(&cut)]);
+        let o = run(&[
+            "flatten",
+            "--format",
+            format,
+            "-o",
+            &s(&out),
+            &s(&good),
+            &s(&cut),
+        ]);
         assert_eq!(o.status.code(), Some(1), "{format}: {}", stderr(&o));
         assert!(stderr(&o).contains("cut.json:"), "{}", stderr(&o));
-        assert!(stderr(&o).contains("no output file was written"), "{}", stderr(&o));
-        assert!(!out.exists(), "{format}: a partial output under the final name");
+        assert!(
+            stderr(&o).contains("no output file was written"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(
+            !out.exists(),
+            "{format}: a partial output under the final name"
+        );
     }
     let lake = dir.join("lake");
     let o = run(&[
-        "flatten", "--tables", "--format", "parquet", "--output-dir", &s(&lake), &s(&cut),
+        "flatten",
+        "--tables",
+        "--format",
+        "parquet",
+        "--output-dir",
+        &s(&lake),
+        &s(&cut),
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert_eq!(fs::read_dir(&lake).unwrap().count(), 0, "nothing left in the folder");
+    assert_eq!(
+        fs::read_dir(&lake).unwrap().count(),
+        0,
+        "nothing left in the folder"
+    );
     // A full disk: exit 2 and what went wrong.
-    let o = run(&["flatten", "--format", "parquet", "-o", "/dev/full", &s(&good)]);
+    let o = run(&[
+        "flatten",
+        "--format",
+        "parquet",
+        "-o",
+        "/dev/full",
+        &s(&good),
+    ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("/dev/full: No space left on device"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("/dev/full: No space left on device"),
+        "{}",
+        stderr(&o)
+    );
     // An output folder that cannot be made (its parent is a file).
     let blocked = dir.join("cut.json/lake");
     let o = run(&[
-        "flatten", "--tables", "--format", "parquet", "--output-dir", &s(&blocked), &s(&good),
+        "flatten",
+        "--tables",
+        "--format",
+        "parquet",
+        "--output-dir",
+        &s(&blocked),
+        &s(&good),
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("cut.json/lake"), "{}", stderr(&o));

@@ -14,7 +14,7 @@ use super::output::Output;
 use super::pieces::{flatten_one, Format, Piece, PieceOptions};
 use super::row::CsvRowWriter;
 use super::run::{self, run_streamed, Progress};
-use super::tables::{Compression, TableWriter, Target};
+use super::tables::{Compression, TableWriter, Target, WRITERS_MEMORY};
 use super::walk::WalkOptions;
 
 const AFTER_HELP: &str = "\
@@ -129,6 +129,9 @@ fn long_help() -> String {
     )
 }
 
+/// Batches end at about this size: a few of them wait between a worker and the writers.
+const BATCH_BYTES: usize = 4 << 20;
+
 /// Where one table's rows are written, on the main thread, in input order.
 enum Writer {
     Text(BufWriter<Target>),
@@ -207,9 +210,39 @@ impl Writers {
     fn write(&mut self, piece: &Piece) -> Result<(), String> {
         let table = piece.table();
         match self.writers.iter_mut().find(|(t, ..)| *t == table) {
-            Some((_, w, shown)) => w.write(piece).map_err(|e| target_error(shown, &e)),
-            None => Ok(()),
+            Some((_, w, shown)) => w.write(piece).map_err(|e| target_error(shown, &e))?,
+            None => return Ok(()),
         }
+        self.bound_memory()
+    }
+
+    /// Ends the largest Parquet row group in progress while the writers hold more than
+    /// [`WRITERS_MEMORY`] between them. This depends only on the rows written, so the files are
+    /// the same for any `--jobs`.
+    fn bound_memory(&mut self) -> Result<(), String> {
+        let memory = |w: &Writer| match w {
+            Writer::Table(t) => t.memory_size(),
+            Writer::Text(_) => 0,
+        };
+        while self
+            .writers
+            .iter()
+            .map(|(_, w, _)| memory(w))
+            .sum::<usize>()
+            > WRITERS_MEMORY
+        {
+            let Some((_, Writer::Table(w), shown)) =
+                self.writers.iter_mut().max_by_key(|(_, w, _)| memory(w))
+            else {
+                break;
+            };
+            let before = w.memory_size();
+            w.end_row_group().map_err(|e| target_error(shown, &e))?;
+            if w.memory_size() >= before {
+                break;
+            }
+        }
+        Ok(())
     }
 
     /// Ends every table: made final when `keep`, removed otherwise. The first error, as an
@@ -350,6 +383,7 @@ pub(crate) fn run(args: &FlattenArgs) -> ExitCode {
         format: args.format.format(),
         tables: &tables,
         table: TableOptions::default()
+            .max_batch_bytes(BATCH_BYTES)
             .batch_size(args.batch_size)
             .timestamp_unit(unit),
     };

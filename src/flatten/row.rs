@@ -96,7 +96,7 @@ pub struct ErrorItem<'a> {
     /// The JSON path of the value (`/value/0/segments/0/media/0/streams/1/averageJitter`).
     pub path: String,
     /// What was wrong; `None` for the item that counts the errors a record had beyond those it
-    /// keeps ([`crate::FIELD_ERRORS_INLINE`]), whose `raw` says how many.
+    /// keeps ([`crate::schema::FIELD_ERRORS_INLINE`]), whose `raw` says how many.
     pub kind: Option<ValueErrorKind>,
     /// The raw JSON text of the value (for a string, between its quotes), lossily decoded.
     pub raw: Cow<'a, str>,
