@@ -61,6 +61,8 @@ mod arch;
 mod error;
 pub mod flatten;
 pub mod generate;
+#[cfg(feature = "graph")]
+pub mod graph;
 pub mod quality;
 #[cfg(feature = "arrow")]
 pub mod table;

@@ -15,6 +15,7 @@ pub(crate) mod summary;
 pub(crate) mod tables;
 pub(crate) mod validate;
 pub(crate) mod walk;
+pub(crate) mod writers;
 
 /// Indices of the `streams` columns the commands read by name.
 #[allow(clippy::panic)] // reason: evaluated in const context, where a panic is a build error
