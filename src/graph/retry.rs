@@ -283,4 +283,3 @@ mod tests {
         assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"), "{a}");
     }
 }
-
