@@ -35,6 +35,8 @@ enum Command {
     Flatten(cli::flatten::FlattenArgs),
     /// Counts, stream quality and audio metric percentiles over files and folders.
     Summary(cli::summary::SummaryArgs),
+    /// Call records from Microsoft Graph, every page, as flatten's rows (NDJSON, CSV, Parquet, Arrow).
+    Fetch(cli::fetch::FetchArgs),
 }
 
 fn main() -> ExitCode {
@@ -44,5 +46,6 @@ fn main() -> ExitCode {
         Command::Gen(args) => cli::generate::run(&args),
         Command::Flatten(args) => cli::flatten::run(&args),
         Command::Summary(args) => cli::summary::run(&args),
+        Command::Fetch(args) => cli::fetch::run(&args),
     }
 }

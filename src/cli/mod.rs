@@ -4,6 +4,7 @@ pub(crate) mod common;
 pub(crate) mod events;
 #[cfg(test)]
 pub(crate) mod fallback;
+pub(crate) mod fetch;
 pub(crate) mod files;
 pub(crate) mod flatten;
 pub(crate) mod generate;

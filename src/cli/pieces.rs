@@ -80,27 +80,42 @@ pub(crate) fn flatten_one(
     send: &mut dyn FnMut(Piece) -> bool,
 ) -> Done {
     let mut sink = PieceSink {
-        render: options
-            .tables
-            .iter()
-            .map(|&t| (t, Render::new(options.format, t, &options.table)))
-            .collect(),
-        held: Vec::new(),
-        held_bytes: 0,
-        streaming: false,
-        stopped: false,
-        send,
+        render: renders(options),
+        emitter: Emitter::new(send),
     };
     let outcome = process(input, options.walk, options.tables, counter, &mut sink);
-    let lossy = sink.lossy();
-    if outcome.problem.is_none() && !sink.stopped {
-        sink.finish();
+    let lossy = lossy(&sink.render);
+    if outcome.problem.is_none() && !sink.emitter.stopped {
+        let rest = rest(&mut sink.render);
+        sink.emitter.finish(rest);
     }
     Done { outcome, lossy }
 }
 
+/// A renderer for each table `options` wants.
+pub(crate) fn renders(options: &PieceOptions<'_>) -> Vec<(Table, Render)> {
+    options
+        .tables
+        .iter()
+        .map(|&t| (t, Render::new(options.format, t, &options.table)))
+        .collect()
+}
+
+/// What the renderers hold, as pieces.
+pub(crate) fn rest(render: &mut [(Table, Render)]) -> Vec<Piece> {
+    render.iter_mut().filter_map(|(t, r)| r.rest(*t)).collect()
+}
+
+/// What the timestamp unit could not hold, over the renderers.
+pub(crate) fn lossy(render: &[(Table, Render)]) -> Lossy {
+    render.iter().fold(Lossy::default(), |l, (_, r)| match r {
+        Render::Batches(b) => l + b.lossy(),
+        _ => l,
+    })
+}
+
 /// One table's renderer.
-enum Render {
+pub(crate) enum Render {
     Ndjson(NdjsonWriter, Vec<u8>),
     Csv(Box<CsvRowWriter<Vec<u8>>>),
     Batches(TableBuilder),
@@ -116,7 +131,11 @@ impl Render {
     }
 
     /// Renders one row; a piece when one is complete.
-    fn row(&mut self, table: Table, r: &FlatRow<'_, '_>) -> std::io::Result<Option<Piece>> {
+    pub(crate) fn row(
+        &mut self,
+        table: Table,
+        r: &FlatRow<'_, '_>,
+    ) -> std::io::Result<Option<Piece>> {
         match self {
             Render::Ndjson(w, buf) => {
                 w.write_row(buf, r.row)?;
@@ -154,19 +173,29 @@ impl Render {
     }
 }
 
-/// The sink of one input's rows.
-struct PieceSink<'s> {
-    render: Vec<(Table, Render)>,
+/// Sends one input's pieces: the first [`HOLD_BYTES`] are held, then they go as they are made.
+pub(crate) struct Emitter<'s> {
     held: Vec<Piece>,
     held_bytes: usize,
     streaming: bool,
-    stopped: bool,
+    /// The run is stopping: nothing more is sent.
+    pub(crate) stopped: bool,
     send: &'s mut dyn FnMut(Piece) -> bool,
 }
 
-impl PieceSink<'_> {
+impl<'s> Emitter<'s> {
+    pub(crate) fn new(send: &'s mut dyn FnMut(Piece) -> bool) -> Self {
+        Emitter {
+            held: Vec::new(),
+            held_bytes: 0,
+            streaming: false,
+            stopped: false,
+            send,
+        }
+    }
+
     /// Holds or sends `piece`; `false` when the run is stopping.
-    fn emit(&mut self, piece: Piece) -> bool {
+    pub(crate) fn emit(&mut self, piece: Piece) -> bool {
         if !self.streaming {
             self.held_bytes += piece.size();
             self.held.push(piece);
@@ -177,6 +206,17 @@ impl PieceSink<'_> {
         } else {
             self.held.push(piece);
         }
+        self.send_held()
+    }
+
+    /// The input ended well: sends what is held, then `rest`.
+    pub(crate) fn finish(&mut self, rest: Vec<Piece>) {
+        self.streaming = true;
+        self.held.extend(rest);
+        self.send_held();
+    }
+
+    fn send_held(&mut self) -> bool {
         for piece in self.held.drain(..) {
             if !(self.send)(piece) {
                 self.stopped = true;
@@ -185,33 +225,12 @@ impl PieceSink<'_> {
         }
         true
     }
+}
 
-    /// Sends every piece left: the input ended well.
-    fn finish(&mut self) {
-        let rest: Vec<Piece> = self
-            .render
-            .iter_mut()
-            .filter_map(|(t, r)| r.rest(*t))
-            .collect();
-        self.streaming = true;
-        self.held.extend(rest);
-        let held = mem::take(&mut self.held);
-        for piece in held {
-            if !(self.send)(piece) {
-                self.stopped = true;
-                return;
-            }
-        }
-    }
-
-    fn lossy(&self) -> Lossy {
-        self.render
-            .iter()
-            .fold(Lossy::default(), |l, (_, r)| match r {
-                Render::Batches(b) => l + b.lossy(),
-                _ => l,
-            })
-    }
+/// The sink of one input's rows.
+struct PieceSink<'s> {
+    render: Vec<(Table, Render)>,
+    emitter: Emitter<'s>,
 }
 
 impl Sink for PieceSink<'_> {
@@ -220,7 +239,7 @@ impl Sink for PieceSink<'_> {
             return Ok(());
         };
         if let Some(piece) = render.row(*table, r)? {
-            if !self.emit(piece) {
+            if !self.emitter.emit(piece) {
                 return Err(std::io::Error::other("the run stopped"));
             }
         }
