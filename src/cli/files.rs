@@ -1,5 +1,6 @@
 //! Input discovery and reading: files, folders walked for `*.json` and `*.json.gz`, and stdin.
 
+use std::cmp::Ordering as Order;
 use std::fs::{self, File};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -50,7 +51,8 @@ fn is_json_name(name: &str) -> bool {
 }
 
 /// Expands the arguments into inputs, in order: a file stays as given, a folder becomes its
-/// `*.json` and `*.json.gz` files (recursively, sorted by path), and `-` is stdin.
+/// `*.json` and `*.json.gz` files (recursively, sorted by path with runs of digits compared as
+/// numbers, so `pages/2.json` comes before `pages/10.json`), and `-` is stdin.
 ///
 /// A missing path, an unreadable folder (or subfolder), a linked `*.json` whose target is gone,
 /// or a folder with no JSON file is a [`DiscoveryError`] naming that path; everything else is
@@ -79,7 +81,7 @@ pub(crate) fn discover(args: &[PathBuf]) -> (Vec<Input>, Vec<DiscoveryError>) {
                         message: "folder holds no *.json or *.json.gz file".to_string(),
                     });
                 }
-                found.sort();
+                found.sort_by(|a, b| natural_cmp(a, b));
                 inputs.extend(found.into_iter().map(Input::File));
             }
             Ok(_) => inputs.push(Input::File(arg.clone())),
@@ -192,9 +194,107 @@ pub(crate) fn open<'c>(input: &Input, counter: &'c AtomicU64) -> io::Result<Box<
     }
 }
 
+/// Orders paths component by component, comparing runs of ASCII digits by their value (then by
+/// length, so `01` and `1` stay apart) and everything else byte by byte.
+fn natural_cmp(a: &Path, b: &Path) -> Order {
+    let mut a_parts = a.components();
+    let mut b_parts = b.components();
+    loop {
+        let (x, y) = match (a_parts.next(), b_parts.next()) {
+            (None, None) => return Order::Equal,
+            (None, Some(_)) => return Order::Less,
+            (Some(_), None) => return Order::Greater,
+            (Some(x), Some(y)) => (x, y),
+        };
+        let x = x.as_os_str().as_encoded_bytes();
+        let y = y.as_os_str().as_encoded_bytes();
+        match natural_cmp_bytes(x, y) {
+            Order::Equal => {}
+            order => return order,
+        }
+    }
+}
+
+/// [`natural_cmp`] within one name.
+fn natural_cmp_bytes(mut a: &[u8], mut b: &[u8]) -> Order {
+    loop {
+        match (a.first(), b.first()) {
+            (None, None) => return Order::Equal,
+            (None, Some(_)) => return Order::Less,
+            (Some(_), None) => return Order::Greater,
+            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
+                let (x_run, x_rest) = split_digits(a);
+                let (y_run, y_rest) = split_digits(b);
+                let (x_value, y_value) = (trim_zeros(x_run), trim_zeros(y_run));
+                let order = x_value
+                    .len()
+                    .cmp(&y_value.len())
+                    .then_with(|| x_value.cmp(y_value))
+                    .then_with(|| x_run.len().cmp(&y_run.len()));
+                if order != Order::Equal {
+                    return order;
+                }
+                (a, b) = (x_rest, y_rest);
+            }
+            (Some(x), Some(y)) => {
+                if x != y {
+                    return x.cmp(y);
+                }
+                (a, b) = (&a[1..], &b[1..]);
+            }
+        }
+    }
+}
+
+/// The leading run of ASCII digits of `s`, and the rest.
+fn split_digits(s: &[u8]) -> (&[u8], &[u8]) {
+    let n = s.iter().take_while(|c| c.is_ascii_digit()).count();
+    s.split_at(n)
+}
+
+/// `digits` without its leading zeros.
+fn trim_zeros(digits: &[u8]) -> &[u8] {
+    let n = digits.iter().take_while(|&&c| c == b'0').count();
+    &digits[n..]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn natural_order() {
+        let mut paths: Vec<PathBuf> = [
+            "p/a/10.json",
+            "p/a/2.json",
+            "p/a/1.json",
+            "p/a/01.json",
+            "p/b/0.json",
+            "p/a/page-3.json",
+            "p/a/page-20.json",
+            "p/a10/0.json",
+            "p/a9/0.json",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        paths.sort_by(|a, b| natural_cmp(a, b));
+        let got: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        assert_eq!(
+            got,
+            [
+                "p/a/1.json",
+                "p/a/01.json",
+                "p/a/2.json",
+                "p/a/10.json",
+                "p/a/page-3.json",
+                "p/a/page-20.json",
+                "p/a9/0.json",
+                "p/a10/0.json",
+                "p/b/0.json",
+            ]
+        );
+    }
 
     #[test]
     fn names() {
