@@ -236,6 +236,46 @@ fn faults_are_survived_with_every_row_once() {
     }
 }
 
+/// A 429 for one call record pauses the worker fetching another: its next request waits for the
+/// `Retry-After` too.
+#[test]
+fn a_429_slows_every_worker() {
+    let dir = scratch("throttle");
+    let (a, a_doc) = record(&dir, 101, 100, 1);
+    let (b, b_doc) = record(&dir, 102, 100, 1);
+    let server = server_with(&[&a, &b]);
+    // b's first page takes about a second to arrive; a's first answer asks for a 2 s pause.
+    let slow = Fault::Slow {
+        chunk: 1024,
+        pause: Duration::from_millis(40),
+    };
+    server.fault(when(&b, 0), slow);
+    server.fault(when(&a, 0), Fault::TooMany(Some("2".into())));
+    let o = fetch(&server, &["--jobs", "2", &a.id, &b.id]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(rows(&o.stdout), flatten(&[&a_doc, &b_doc]));
+    let log = server.log();
+    let throttled = page_requests(&log, &a.id, 0)[0].at;
+    let b0 = page_requests(&log, &b.id, 0)[0].at;
+    let b1 = page_requests(&log, &b.id, 1)[0].at;
+    assert!(
+        b0 < throttled + Duration::from_millis(500),
+        "b's first page was asked for before the pause"
+    );
+    let after = b1 - throttled;
+    assert!(
+        after >= Duration::from_millis(1900),
+        "b's second page {after:?} after a's 429"
+    );
+}
+
+fn when(r: &Record, page: usize) -> When {
+    When {
+        id: Some(r.id.clone()),
+        page: Some(page),
+    }
+}
+
 #[test]
 fn gives_up_after_max_tries_and_goes_on_with_the_others() {
     let dir = scratch("give-up");
