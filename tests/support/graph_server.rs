@@ -9,7 +9,8 @@
 //!
 //! HTTP/1.1 with `Connection: close` after every answer: a thread per connection, nothing more.
 
-#![allow(dead_code)]
+#![allow(dead_code)] // reason: the tests and the benchmark server each use a part
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // reason: test support
 
 use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};
