@@ -163,6 +163,37 @@ impl Tables {
         }
     }
 
+    /// Gives the rows the callRecord id `id` until the document names one: for a second pass
+    /// over a document whose `id` follows its `sessions` (the order Graph writes them in), once
+    /// a first pass has learned it ([`Flattener::call_record_id`]). [`Flattener::with_call_record_id`]
+    /// says more.
+    ///
+    /// ```
+    /// use callrecords::flatten::Table;
+    /// use callrecords::table::{TableOptions, Tables};
+    ///
+    /// let doc = br#"{"sessions": [{"id": "s1"}], "id": "rec-1"}"#;
+    /// let mut tables = Tables::new("a.json", &[Table::Sessions], &TableOptions::default())
+    ///     .with_call_record_id(Some("rec-1".into()));
+    /// tables.push(callrecords::events(doc))?;
+    /// let (_, batch) = &tables.finish()[0];
+    /// let ids = batch.column_by_name("callRecordId").unwrap();
+    /// assert_eq!(ids.null_count(), 0);
+    /// # Ok::<(), callrecords::Error>(())
+    /// ```
+    pub fn with_call_record_id(self, id: Option<String>) -> Self {
+        let Tables {
+            flattener,
+            builders,
+            ready,
+        } = self;
+        Tables {
+            flattener: flattener.with_call_record_id(id),
+            builders,
+            ready,
+        }
+    }
+
     /// The flattener, for the document's shape and callRecord id.
     pub fn flattener(&self) -> &Flattener {
         &self.flattener
