@@ -13,18 +13,24 @@ keys and times of its session, segment and media, plus the media's network and d
 as strings (DuckDB parses what it recognises): less work than `read` does, not more.
 """
 
-import gc
-import json
-import statistics
-import sys
-import time
-from pathlib import Path
+import os
 
-import duckdb
-import polars as pl
-import pyarrow as pa
+# numpy (which pyarrow and Polars load) starts an OpenBLAS thread pool whose threads spin; on a
+# 2-core machine they took a core from every path measured. Nothing here uses BLAS.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import callrecords
+import gc  # noqa: E402
+import json  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import duckdb  # noqa: E402
+import polars as pl  # noqa: E402
+import pyarrow as pa  # noqa: E402
+
+import callrecords  # noqa: E402
 
 NESTED = ("callerNetwork", "calleeNetwork", "callerDevice", "calleeDevice")
 
