@@ -7,8 +7,7 @@ use arrow_array::builder::{
     BooleanBuilder, Float64Builder, Int32Builder, Int64Builder, ListBuilder, StringBuilder,
     TimestampMicrosecondBuilder, TimestampNanosecondBuilder,
 };
-use arrow_array::cast::AsArray;
-use arrow_array::{Array, ArrayRef, ListArray, RecordBatch, StructArray};
+use arrow_array::{ArrayRef, ListArray, RecordBatch, StructArray};
 use arrow_buffer::{NullBufferBuilder, OffsetBuffer, ScalarBuffer};
 use arrow_schema::{Field, SchemaRef};
 
@@ -284,34 +283,7 @@ impl ColumnBuilder {
         }
     }
 
-    /// The column's array; the emptied builder is sized for a batch like this one, so that the
-    /// next batch's buffers are allocated once instead of grown by doubling (each doubling copies
-    /// what the batch holds so far).
     fn finish(&mut self) -> ArrayRef {
-        let array = self.take();
-        let n = array.len();
-        match self {
-            ColumnBuilder::Str(b) => {
-                let data = array.as_string::<i32>().values().len();
-                *b = StringBuilder::with_capacity(n, data);
-            }
-            ColumnBuilder::Int32(b) => *b = Int32Builder::with_capacity(n),
-            ColumnBuilder::Int64(b) => *b = Int64Builder::with_capacity(n),
-            ColumnBuilder::Float(b) => *b = Float64Builder::with_capacity(n),
-            ColumnBuilder::Bool(b) => *b = BooleanBuilder::with_capacity(n),
-            ColumnBuilder::TimeNs(b) => {
-                *b = TimestampNanosecondBuilder::with_capacity(n).with_timezone(UTC);
-            }
-            ColumnBuilder::TimeUs(b) => {
-                *b = TimestampMicrosecondBuilder::with_capacity(n).with_timezone(UTC);
-            }
-            // Lists and value errors are short or rare; they grow as they need.
-            ColumnBuilder::List(..) | ColumnBuilder::Errors(_) => {}
-        }
-        array
-    }
-
-    fn take(&mut self) -> ArrayRef {
         match self {
             ColumnBuilder::Str(b) => Arc::new(b.finish()),
             ColumnBuilder::Int32(b) => Arc::new(b.finish()),
