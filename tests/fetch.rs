@@ -483,6 +483,18 @@ fn saved_pages_replay_to_the_same_rows() {
     assert_eq!(flatten(&[&saved]), fetched);
 }
 
+/// An id given twice is fetched once: its rows once, its pages asked for once.
+#[test]
+fn an_id_given_twice_is_fetched_once() {
+    let dir = scratch("twice");
+    let (r, doc) = record(&dir, 111, 100, 1);
+    let server = server_with(&[&r]);
+    let o = fetch(&server, &["--jobs", "2", &r.id, &r.id]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(rows(&o.stdout), flatten(&[&doc]));
+    assert_eq!(server.log().len(), r.pages());
+}
+
 #[test]
 fn a_time_range_lists_every_record_then_fetches_each() {
     let dir = scratch("range");

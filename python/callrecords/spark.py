@@ -63,7 +63,7 @@ def flatten(
                         yield from iter_batches(
                             memoryview(data), table, batch_size, "us", strict=strict, name=name
                         )
-                except ValueError as e:
-                    raise ValueError(f"{name}: {e}") from e
+                except (ValueError, OSError) as e:  # ParseError, or a corrupt gzip stream
+                    raise type(e)(f"{name}: {e}") from e
 
     return df.select(*columns).mapInArrow(parse, spark_schema(table))

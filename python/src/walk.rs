@@ -11,7 +11,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use crate::error::{to_py, Failure};
-use crate::source::Source;
+use crate::source::{ErrorSlot, Source};
 use crate::stream::ArrowStream;
 
 /// The table called `name`.
@@ -58,11 +58,16 @@ impl Plan {
         if batch_size == 0 {
             return Err(PyValueError::new_err("batch_size must be at least 1"));
         }
+        // A table named twice is given once.
+        let mut wanted: Vec<Table> = Vec::new();
+        for t in tables {
+            let t = table_of(t)?;
+            if !wanted.contains(&t) {
+                wanted.push(t);
+            }
+        }
         Ok(Plan {
-            tables: tables
-                .iter()
-                .map(|t| table_of(t))
-                .collect::<PyResult<_>>()?,
+            tables: wanted,
             options: TableOptions::default()
                 .batch_size(batch_size)
                 .timestamp_unit(unit_of(unit)?),
@@ -183,6 +188,7 @@ pub(crate) fn read(
 ) -> PyResult<(Vec<Named>, (u64, u64))> {
     let plan = Plan::new(&tables, timestamp_unit, batch_size, strict)?;
     let source = Source::from_py(source)?;
+    let raised = source.error_slot();
     let result = py.detach(|| -> Result<_, Failure> {
         let mut walk = plan.walk(source, name)?;
         let mut batches: Vec<Vec<RecordBatch>> = vec![Vec::new(); plan.tables.len()];
@@ -193,7 +199,7 @@ pub(crate) fn read(
         }
         Ok((batches, walk.tables.lossy()))
     });
-    let (batches, lossy) = result.map_err(|e| to_py(py, e))?;
+    let (batches, lossy) = result.map_err(|e| raised.take().unwrap_or_else(|| to_py(py, e)))?;
     let streams = plan
         .tables
         .iter()
@@ -210,6 +216,7 @@ pub(crate) fn read(
 #[pyclass(module = "callrecords._native")]
 pub(crate) struct Batches {
     walk: std::sync::Mutex<Walk>,
+    raised: ErrorSlot,
     schema: arrow_schema::SchemaRef,
 }
 
@@ -223,7 +230,7 @@ impl Batches {
     fn __next__(&self, py: Python<'_>) -> PyResult<Option<ArrowStream>> {
         let next = py
             .detach(|| self.walk().next())
-            .map_err(|e| to_py(py, e.into()))?;
+            .map_err(|e| self.raised.take().unwrap_or_else(|| to_py(py, e.into())))?;
         Ok(next.map(|(_, batch)| ArrowStream::new(self.schema.clone(), vec![batch])))
     }
 
@@ -233,8 +240,10 @@ impl Batches {
     }
 
     /// What the timestamp unit could not hold so far: `(out of range, truncated)`.
-    fn lossy(&self) -> (u64, u64) {
-        lossy_pair(self.walk().tables.lossy())
+    fn lossy(&self, py: Python<'_>) -> (u64, u64) {
+        // Without the GIL: a `__next__` in another thread holds the walk and may need the GIL
+        // to read a file object.
+        py.detach(|| lossy_pair(self.walk().tables.lossy()))
     }
 }
 
@@ -263,11 +272,13 @@ pub(crate) fn iter_batches(
     let mut plan = Plan::new(&[table.to_owned()], timestamp_unit, batch_size, strict)?;
     plan.options = plan.options.max_batch_bytes(max_batch_bytes);
     let source = Source::from_py(source)?;
+    let raised = source.error_slot();
     let walk = py
         .detach(|| plan.walk(source, name))
-        .map_err(|e| to_py(py, e))?;
+        .map_err(|e| raised.take().unwrap_or_else(|| to_py(py, e)))?;
     Ok(Batches {
         walk: std::sync::Mutex::new(walk),
+        raised,
         schema: callrecords::table::schema(plan.tables[0], plan.options.timestamp_unit),
     })
 }

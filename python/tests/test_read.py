@@ -171,6 +171,42 @@ def test_every_kind_of_source_gives_the_same_rows(generated, tmp_path):
     assert got["streams"].column("callRecordId").to_pylist() == [None]
     again = read_quiet(LATE_ID.encode(), name="x")
     assert again["streams"].column("callRecordId").to_pylist() == ["late-record-id"]
+    # A file object is read from where it stands, and rewound there for the second pass.
+    f = io.BytesIO(b"garbage before" + LATE_ID.encode())
+    f.seek(len(b"garbage before"))
+    assert read_quiet(f, name="x")["streams"].column("callRecordId").to_pylist() == ["late-record-id"]
+    # A reader whose read(n) gives more than n bytes, or one byte at a time: nothing is lost,
+    # and gzip is still recognised.
+    class Generous(io.RawIOBase):
+        def __init__(self, data, step):
+            self._data, self._step = data, step
+
+        def readable(self):
+            return True
+
+        def read(self, n=-1):
+            out, self._data = self._data[: self._step], self._data[self._step:]
+            return out
+
+    for step in (1, 3, 1 << 20):
+        for payload in (data, gzip.compress(data)):
+            got = read_quiet(Generous(payload, step), name="x")
+            assert got["streams"].num_rows == want["streams"].num_rows, step
+    # The file object's own exception comes through as it was.
+    class Interrupted(io.RawIOBase):
+        def readable(self):
+            return True
+
+        def read(self, n=-1):
+            raise KeyError("from the file object")
+
+    with pytest.raises(KeyError, match="from the file object"):
+        callrecords.read(Interrupted())
+    with pytest.raises(KeyError, match="from the file object"):
+        list(callrecords.iter_batches(Interrupted()))
+    # A table named twice is given once.
+    twice = read_quiet(data, tables=["streams", "streams"], name="x")
+    assert list(twice) == ["streams"] and twice["streams"].equals(want["streams"])
     with pytest.raises(TypeError):
         callrecords.read(12345)
     with pytest.raises(FileNotFoundError):

@@ -180,6 +180,12 @@ pub(crate) fn run(args: &FetchArgs) -> ExitCode {
         },
         None => args.ids.clone(),
     };
+    // An id given (or listed) twice is fetched once: its rows, and its saved pages, once.
+    let mut seen = std::collections::HashSet::new();
+    let ids: Vec<String> = ids
+        .into_iter()
+        .filter(|id| seen.insert(id.clone()))
+        .collect();
     let writers = match Writers::create(out) {
         Ok(w) => w,
         Err(e) => {
@@ -313,6 +319,14 @@ impl<'s> FetchSink<'s> {
             dir.join(safe_name(self.id))
                 .join(format!("{}.json", page.index)),
         )
+    }
+}
+
+impl Drop for FetchSink<'_> {
+    /// A record that ended inside a page (an error, or the run stopping) leaves no
+    /// `.json.partial` behind.
+    fn drop(&mut self) {
+        self.reset();
     }
 }
 
