@@ -514,3 +514,51 @@ fn call_record_ids_of_list_pages_and_late_ids() {
     assert_eq!(ids, [("a", "r1"), ("b", "r2"), ("c", "late")]);
     assert_eq!(rows[1]["quality"], "unclassified");
 }
+
+/// A bad value is null in its cell, never silently: a note names it, `--quiet` drops the note,
+/// and `--strict` fails the file with the value's position and path.
+#[test]
+fn value_errors_get_a_note_and_strict_fails_on_them() {
+    let dir = scratch("value-errors");
+    let bad = dir.join("bad.json");
+    fs::write(
+        &bad,
+        r#"{"value": [{"id": "s1", "segments": [{"id": "g1", "media": [{"label": "main-audio",
+  "streams": [{"streamDirection": "callerToCallee", "averageJitter": "garbage"}]}]}]}]}"#,
+    )
+    .unwrap();
+    let o = run(&["flatten", &s(&bad)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let row = &rows(&stdout(&o))[0];
+    assert_eq!(row["averageJitterNs"], Value::Null);
+    assert_eq!(row["valueErrors"][0]["raw"], "garbage");
+    let err = stderr(&o);
+    assert!(err.contains("1 value error(s)"), "{err}");
+    assert!(err.contains("MissingP") && err.contains("(byte "), "{err}");
+    assert!(err.contains("/averageJitter"), "{err}");
+
+    let quiet = run(&["flatten", "--quiet", &s(&bad)]);
+    assert!(stderr(&quiet).is_empty(), "{}", stderr(&quiet));
+
+    let strict = run(&["flatten", "--strict", &s(&bad)]);
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(
+        stdout(&strict).is_empty(),
+        "a failed file's held rows are not written"
+    );
+    let err = stderr(&strict);
+    assert!(err.contains("bad.json:2:"), "{err}");
+    assert!(
+        err.contains("/value/0/segments/0/media/0/streams/0/averageJitter"),
+        "{err}"
+    );
+
+    // A file without value errors has no note, and passes --strict.
+    let good = run(&[
+        "flatten",
+        "--strict",
+        "corpus/docs/v1.0_callrecords-callrecord-get_example2.json",
+    ]);
+    assert_eq!(good.status.code(), Some(0), "{}", stderr(&good));
+    assert!(!stderr(&good).contains("value error"), "{}", stderr(&good));
+}

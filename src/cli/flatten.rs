@@ -11,7 +11,7 @@ use super::common::{discover, exit, total_size, InputArgs, EXIT_USAGE_OR_IO};
 use super::files::io_message;
 use super::pieces::{flatten_one, PieceOptions};
 use super::run::{self, Progress};
-use super::walk::WalkOptions;
+use super::walk::{DocStats, WalkOptions};
 use super::writers::{input_at, notes, OutputArgs, Writers};
 
 const AFTER_HELP: &str = "\
@@ -27,7 +27,8 @@ Rows: one per media stream, in input order (files in argument order, folders sor
 Every row has every column; an absent property is null (NDJSON, Parquet, Arrow) or an empty
 cell (CSV). Durations are integer nanoseconds (columns ending in Ns); timestamps are RFC 3339
 in UTC with Z (Parquet and Arrow: UTC timestamps in --timestamp-unit); enums are the input's
-text. valueErrors, the last column, holds the value errors of the row's records.
+text. valueErrors, the last column, holds the value errors of the row's records; a file with
+value errors gets a note on stderr, and with --strict fails instead.
 
 An output file (-o, --output-dir) is written under a temporary name and renamed into place only
 when every input succeeded: otherwise the run exits non-zero and leaves no file under the final
@@ -43,6 +44,11 @@ pub(crate) struct FlattenArgs {
     pub(crate) input: InputArgs,
     #[command(flatten)]
     pub(crate) output: OutputArgs,
+    /// Fail a file on a value error (a bad duration, an out-of-range integer, the wrong JSON
+    /// type for a field) instead of leaving the cell null, and on valid JSON that is not a
+    /// callRecords document.
+    #[arg(long)]
+    pub(crate) strict: bool,
     /// Print the column names, one per line, and exit.
     #[arg(long, hide = true)]
     pub(crate) columns: bool,
@@ -83,6 +89,22 @@ fn report_stdout_error(e: &io::Error) -> u8 {
     EXIT_USAGE_OR_IO
 }
 
+/// A file's value errors, whose cells are null: a note on stderr, as `validate` gives, so that
+/// a bad value is never taken for an absent one without a word.
+fn value_error_note(name: &str, stats: &DocStats) {
+    let total: u64 = stats.value_errors.values().sum();
+    let Some(first) = stats.first_value_error.as_ref().filter(|_| total > 0) else {
+        return;
+    };
+    let at = first
+        .position
+        .map(|(line, column)| format!("line {line} column {column}: "))
+        .unwrap_or_default();
+    eprintln!(
+        "{name}: note: {total} value error(s), null in their cells and kept with their text in valueErrors (--strict fails on them); the first: {at}{first}"
+    );
+}
+
 /// Runs `flatten`.
 pub(crate) fn run(args: &FlattenArgs) -> ExitCode {
     if args.columns {
@@ -112,7 +134,10 @@ pub(crate) fn run(args: &FlattenArgs) -> ExitCode {
     let progress = Progress::start(total_size(&inputs), quiet);
     let tables = out.tables();
     let options = PieceOptions {
-        walk: WalkOptions::default(),
+        walk: WalkOptions {
+            strict: args.strict,
+            ..WalkOptions::default()
+        },
         format: out.format(),
         tables: &tables,
         table: out.table_options(),
@@ -129,6 +154,9 @@ pub(crate) fn run(args: &FlattenArgs) -> ExitCode {
             done.outcome.report(!quiet);
             if let Some(s) = &done.outcome.stats {
                 next_links += s.next_links;
+                if !quiet {
+                    value_error_note(&done.outcome.name, s);
+                }
             }
             lossy = lossy + done.lossy;
             let failed = done.outcome.problem.is_some();
