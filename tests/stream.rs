@@ -761,6 +761,16 @@ fn callrecords_list_page_elements_are_call_records() {
 /// offset, line and column, JSON path), fed in two chunks cut at every byte and read one byte per
 /// `read`.
 fn assert_first_error_matches_slice(n: usize, doc: &[u8], events: callrecords::Options) {
+    assert_first_error_matches_slice_with(n, doc, StreamOptions::new().events(events), events);
+}
+
+/// [`assert_first_error_matches_slice`] with the stream's `options` (a small `max_session_bytes`).
+fn assert_first_error_matches_slice_with(
+    n: usize,
+    doc: &[u8],
+    options: StreamOptions,
+    events: callrecords::Options,
+) {
     let want = callrecords::Events::with_options(doc, events)
         .find_map(Result::err)
         .unwrap_or_else(|| panic!("case {n}: the slice iterator reports an error"));
@@ -771,7 +781,6 @@ fn assert_first_error_matches_slice(n: usize, doc: &[u8], events: callrecords::O
         want.line_column(doc),
         want.path().map(str::to_owned),
     );
-    let options = StreamOptions::new().events(events);
     for cut in 0..=doc.len() {
         let got = first_error::feeder(doc, &[cut], options)
             .unwrap_or_else(|| panic!("case {n} cut {cut}: no error"));
@@ -1029,6 +1038,96 @@ fn error_lines_and_columns_deep_in_a_pretty_stream() {
                 (want.offset(), want.line_column(&bad), want.path()),
                 "breaking byte {at}, read size {read_size}: {got}"
             );
+        }
+    }
+}
+
+/// A section over `max_session_bytes` that holds a defect before the limit reports the defect,
+/// as the slice iterator does (kind, offset, line and column, path), not `SessionTooLarge`; a
+/// section with none still reports `SessionTooLarge`. Issue 24's table: a limit of 1024 bytes
+/// and 2,000-byte inputs.
+#[test]
+fn a_defect_before_the_size_limit_is_the_first_error() {
+    fn padded(head: &[u8], fill: u8, tail: &[u8]) -> Vec<u8> {
+        let mut doc = head.to_vec();
+        doc.resize(2000 - tail.len(), fill);
+        doc.extend_from_slice(tail);
+        doc
+    }
+    let cases: Vec<Vec<u8>> = vec![
+        padded(br#"{"value":[{"id":"s" "x":""#, b'a', br#""}]}"#),
+        padded(b"{\"value\":[{\"id\":\"s\",\"x\":\"a\0", b'a', br#""}]}"#),
+        padded(br#"{"value":[{"id":"s","x":"#, b'[', b""),
+        padded(b"{\"value\":[{\"id\":\"s\",\"x\":\"a\xff", b'a', br#""}]}"#),
+        vec![0; 2000],
+        padded(b"{\"@odata.context\":\"ab\n", b'a', br#""}"#),
+        padded(br#"{"value":[{"id":"s","x":tru, "y":""#, b'a', br#""}]}"#),
+    ];
+    let options = StreamOptions::new().max_session_bytes(1024);
+    for (n, doc) in cases.iter().enumerate() {
+        assert_eq!(doc.len(), 2000, "case {n}");
+        assert_first_error_matches_slice_with(n, doc, options, callrecords::Options::default());
+    }
+    // Nothing wrong before the limit: the size is the error.
+    let clean = padded(br#"{"value":[{"id":"s","x":""#, b'a', br#""}]}"#);
+    assert!(callrecords::events(&clean).all(|e| e.is_ok()));
+    for cut in [0, 500, 1500, 2000] {
+        let e = first_error::feeder(&clean, &[cut], options).expect("too large");
+        assert_eq!(
+            e.kind(),
+            callrecords::ErrorKind::SessionTooLarge,
+            "cut {cut}: {e}"
+        );
+    }
+    let e = first_error::reader(&clean, options.read_size(7)).expect("too large");
+    assert_eq!(e.kind(), callrecords::ErrorKind::SessionTooLarge, "{e}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// With a small `max_session_bytes`, a generated document with one byte replaced: the
+    /// streams' first error is the slice iterator's, unless it is `SessionTooLarge`, and then the
+    /// slice iterator's first error (if any) lies past the bytes held under the limit.
+    #[test]
+    fn small_limits_report_the_slice_iterators_first_error(
+        seed: u64,
+        target in 1usize..40_000,
+        compact: bool,
+        callrecord: bool,
+        limit in 64usize..4096,
+        at in any::<prop::sample::Index>(),
+        bad in prop::sample::select(vec![b'#', b'}', b']', b',', b'"', b'\n', 0u8, 0xffu8]),
+        cut in any::<prop::sample::Index>(),
+    ) {
+        let mut doc = generated(seed, target, compact, callrecord);
+        // Near the start, where the first section over the limit begins.
+        let p = at.index(doc.len().min(4 * limit));
+        doc[p] = bad;
+        let want = callrecords::events(&doc).find_map(Result::err);
+        let options = StreamOptions::new().max_session_bytes(limit);
+        let fed = first_error::feeder(&doc, &[cut.index(doc.len() + 1)], options);
+        let read = first_error::reader(&doc, options.read_size(1 + (seed % 4096) as usize));
+        for (name, got) in [("feeder", fed), ("reader", read)] {
+            match (&got, &want) {
+                (Some(g), _) if g.kind() == callrecords::ErrorKind::SessionTooLarge => {
+                    if let Some(w) = &want {
+                        prop_assert!(
+                            w.offset() >= g.offset() + limit as u64,
+                            "{}: SessionTooLarge at {} (limit {}) hides {} at {}", name, g.offset(), limit, w, w.offset()
+                        );
+                    }
+                }
+                (Some(g), Some(w)) => {
+                    prop_assert_eq!(
+                        (g.kind(), g.offset(), g.path()),
+                        (w.kind(), w.offset(), w.path()),
+                        "{}: {} against {}", name, g, w
+                    );
+                }
+                (None, None) => {}
+                (g, w) => prop_assert!(false, "{}: {:?} against {:?}", name, g.as_ref().map(|e| e.to_string()), w.as_ref().map(|e| e.to_string())),
+            }
         }
     }
 }

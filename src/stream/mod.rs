@@ -784,12 +784,17 @@ impl Core {
     /// been parsed, so the tokenizer has not seen its bytes; an error it finds in them up to `e`'s
     /// position is the one the slice iterator reports (earlier in the input, or at the same byte
     /// with the tokenizer's kind), so it wins.
+    ///
+    /// For a section over `max_session_bytes` the same holds of the bytes read before the limit:
+    /// a defect among them is what the slice iterator reports first, so it wins over
+    /// `SessionTooLarge`, which stays only when they hold none (the tokenizer reaching their end).
     #[cold]
     fn first_defect(&mut self, e: Error) -> Error {
-        if e.kind() == ErrorKind::SessionTooLarge {
-            return e;
-        }
+        let too_large = e.kind() == ErrorKind::SessionTooLarge;
         let Some((pending, start)) = self.split.failed_in() else {
+            if too_large {
+                return e;
+            }
             let path = self.split.failed_pointer().unwrap_or_default().to_string();
             return with_path(e, path);
         };
@@ -828,6 +833,17 @@ impl Core {
         };
         let e = match found {
             Some(earlier) if !earlier.is_eof() && earlier.offset() <= e.offset() => earlier,
+            // Over the limit: a defect in the section's own bytes read so far.
+            Some(earlier)
+                if too_large
+                    && !earlier.is_eof()
+                    && self
+                        .split
+                        .oversize_end()
+                        .is_none_or(|end| earlier.offset() < end) =>
+            {
+                earlier
+            }
             _ => e,
         };
         if !e.wants_path() {

@@ -169,6 +169,8 @@ pub(crate) struct Splitter {
     index: usize,
     /// Set when `advance` fails: the undelivered section it was in and that section's first byte.
     failed_in: Option<(Pending, u64)>,
+    /// Where a complete section over the limit ends (its bytes past that are not its own).
+    oversize_end: std::cell::Cell<Option<u64>>,
     /// A document without a session array, complete, delivered once the input ends with nothing
     /// but whitespace after it (as the slice iterator checks the whole input before its events).
     whole: Option<Found>,
@@ -199,6 +201,7 @@ impl Splitter {
             array_open: 0,
             index: 0,
             failed_in: None,
+            oversize_end: std::cell::Cell::new(None),
             whole: None,
         }
     }
@@ -289,6 +292,12 @@ impl Splitter {
     /// The window still holds that section's bytes (they are at or after [`Splitter::keep_from`]).
     pub(crate) fn failed_in(&self) -> Option<(Pending, u64)> {
         self.failed_in
+    }
+
+    /// Where the section over `max_session_bytes` that failed the scan ends, when its end was
+    /// found; `None` when it was cut off at the limit.
+    pub(crate) fn oversize_end(&self) -> Option<u64> {
+        self.oversize_end.get()
     }
 
     /// The undelivered section the scan is inside of, if its bytes are not all checked by the
@@ -680,6 +689,9 @@ impl Splitter {
             None if matches!(self.state, State::WholeValue) => "the top-level value is".into(),
             None => "the top-level members before any session array are".into(),
         };
+        if complete {
+            self.oversize_end.set(Some(self.keep_from() + size));
+        }
         let size = if complete {
             format!("{size} bytes")
         } else {
