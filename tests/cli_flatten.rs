@@ -562,3 +562,34 @@ fn value_errors_get_a_note_and_strict_fails_on_them() {
     assert_eq!(good.status.code(), Some(0), "{}", stderr(&good));
     assert!(!stderr(&good).contains("value error"), "{}", stderr(&good));
 }
+
+/// `@odata.nextlink`, as six 2020 docs examples spell it, is a next link all the same: counted
+/// and reported, so the user sees that the page goes on.
+#[test]
+fn a_lower_case_next_link_is_counted() {
+    let dir = scratch("nextlink");
+    for key in [
+        "@odata.nextLink",
+        "@odata.nextlink",
+        "sessions@odata.nextlink",
+    ] {
+        let page = dir.join("page.json");
+        let doc = if key.starts_with("sessions") {
+            format!(
+                r#"{{"id": "r", "sessions": [{{"id": "s1"}}], "{key}": "https://graph.microsoft.com/v1.0/x"}}"#
+            )
+        } else {
+            format!(
+                r#"{{"value": [{{"id": "s1"}}], "{key}": "https://graph.microsoft.com/v1.0/x"}}"#
+            )
+        };
+        fs::write(&page, doc).unwrap();
+        let o = run(&["flatten", &s(&page)]);
+        assert_eq!(o.status.code(), Some(0), "{key}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("1 nextLink(s) not followed"),
+            "{key}: {}",
+            stderr(&o)
+        );
+    }
+}

@@ -89,10 +89,11 @@ impl<'a> Annotation<'a> {
         parse_i64(self.raw).ok()
     }
 
-    /// True for `odata.nextLink` terms (on the object or on a property).
+    /// True for `odata.nextLink` terms (on the object or on a property), in any ASCII case.
     pub fn is_next_link(&self) -> bool {
         let mut kb: KeyBuf = [0; 64];
-        key_bytes(&self.term, &mut kb) == b"odata.nextLink"
+        // Six 2020 docs examples spell it `@odata.nextlink`: the page goes on all the same.
+        key_bytes(&self.term, &mut kb).eq_ignore_ascii_case(b"odata.nextLink")
     }
 }
 
