@@ -9,17 +9,10 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CORPUS = sorted((ROOT / "corpus" / "docs").glob("*.json"))
 
-# What the generator never writes: a 100 ns tick, the .NET sentinel, linkSpeed 2^32 - 1, unknown
-# enum members, special floats, value errors; and a callRecord whose id follows its sessions.
-EDGES = r"""{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#communications/callRecords('edge')/sessions",
-  "value": [{"id": "s-edge", "modalities": ["audio", "hologram"],
-    "startDateTime": "2020-02-25T18:52:21.2169889Z", "endDateTime": "0001-01-01T00:00:00Z",
-    "segments": [{"id": "g-edge", "media": [{"label": "main-audio",
-      "callerNetwork": {"linkSpeed": 4294967295, "port": 50011},
-      "streams": [
-        {"streamDirection": "callerToCallee", "averageJitter": "PT0.016S",
-         "averagePacketLossRate": "INF", "packetUtilization": 709, "videoCodec": "futureCodec"},
-        {"averageJitter": "garbage", "averageRoundTripTime": "P1DT2H3M4.123456789S"}]}]}]}]}"""
+# What the generator never writes (a 100 ns tick, the .NET sentinel, linkSpeed 2^32 - 1, unknown
+# enum members, special floats, value errors), shared with the engine tests; and a callRecord
+# whose id follows its sessions.
+EDGES = (ROOT / "tests" / "engines" / "edges.json").read_text()
 
 LATE_ID = r"""{"sessions": [{"id": "s1", "segments": [{"id": "g1", "media": [{"label": "main-audio",
   "streams": [{"streamDirection": "callerToCallee", "averageJitter": "PT0.002S"}]}]}]}],

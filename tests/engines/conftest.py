@@ -25,16 +25,9 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 
 # What the generator never writes, and the real engines must read exactly: a 100 ns tick, the
-# .NET sentinel, linkSpeed 2^32 - 1, unknown enum members, special floats, a value error.
-EDGES = r"""{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#communications/callRecords('edge')/sessions",
-  "value": [{"id": "s-edge", "modalities": ["audio", "hologram"],
-    "startDateTime": "2020-02-25T18:52:21.2169889Z", "endDateTime": "0001-01-01T00:00:00Z",
-    "segments": [{"id": "g-edge", "media": [{"label": "main-audio",
-      "callerNetwork": {"linkSpeed": 4294967295, "port": 50011},
-      "streams": [
-        {"streamDirection": "callerToCallee", "averageJitter": "PT0.016S",
-         "averagePacketLossRate": "INF", "packetUtilization": 709, "videoCodec": "futureCodec"},
-        {"averageJitter": "garbage", "averageRoundTripTime": "P1DT2H3M4.123456789S"}]}]}]}]}"""
+# .NET sentinel, linkSpeed 2^32 - 1, unknown enum members, special floats, a value error. Shared
+# with the Python package's tests.
+EDGES = (ROOT / "tests" / "engines" / "edges.json").read_text()
 
 
 @pytest.fixture(scope="session")
