@@ -48,11 +48,11 @@ fn parse_error(py: Python<'_>, e: &callrecords::Error) -> PyErr {
     }
     let err = ParseError::new_err(e.to_string());
     let value = err.value(py);
-    let positioned = e.classify() != callrecords::Category::Io
-        && !matches!(
-            e.kind(),
-            callrecords::ErrorKind::NotCallRecords | callrecords::ErrorKind::InputTooLarge
-        );
+    // I/O errors returned above; these two have no place in the JSON.
+    let positioned = !matches!(
+        e.kind(),
+        callrecords::ErrorKind::NotCallRecords | callrecords::ErrorKind::InputTooLarge
+    );
     let (line, column) = e.line_column(&[]);
     let set = || -> PyResult<()> {
         value.setattr("kind", format!("{:?}", e.kind()))?;

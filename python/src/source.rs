@@ -177,23 +177,28 @@ struct PyReader {
 
 impl Read for PyReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.at == self.pending.len() {
-            let chunk = Python::attach(|py| -> PyResult<Vec<u8>> {
-                let chunk = self.file.bind(py).call_method1("read", (buf.len().max(1),))?;
-                let bytes = chunk.cast::<PyBytes>().map_err(|_| {
-                    PyTypeError::new_err(
-                        "the file object's read() gave something other than bytes (open it in binary mode)",
-                    )
-                })?;
-                Ok(bytes.as_bytes().to_vec())
-            })
-            .map_err(|e| self.error.put(e))?;
-            self.pending = chunk;
-            self.at = 0;
+        if self.at < self.pending.len() {
+            let n = (self.pending.len() - self.at).min(buf.len());
+            buf[..n].copy_from_slice(&self.pending[self.at..self.at + n]);
+            self.at += n;
+            return Ok(n);
         }
-        let n = (self.pending.len() - self.at).min(buf.len());
-        buf[..n].copy_from_slice(&self.pending[self.at..self.at + n]);
-        self.at += n;
+        // Straight into `buf`; only what a `read(n)` gives beyond `n` is kept.
+        let (n, excess) = Python::attach(|py| -> PyResult<(usize, Vec<u8>)> {
+            let chunk = self.file.bind(py).call_method1("read", (buf.len().max(1),))?;
+            let bytes = chunk.cast::<PyBytes>().map_err(|_| {
+                PyTypeError::new_err(
+                    "the file object's read() gave something other than bytes (open it in binary mode)",
+                )
+            })?;
+            let data = bytes.as_bytes();
+            let n = data.len().min(buf.len());
+            buf[..n].copy_from_slice(&data[..n]);
+            Ok((n, data[n..].to_vec()))
+        })
+        .map_err(|e| self.error.put(e))?;
+        self.pending = excess;
+        self.at = 0;
         Ok(n)
     }
 }
